@@ -1,0 +1,403 @@
+// A battle room: a thin adapter between the network and the pure engine. It authenticates
+// seats, validates every message with zod, asks the engine, copies the result into the
+// wire state, pushes the patch at once, and replies. No game rule lives here.
+import { randomInt } from "node:crypto";
+import { Room, type Client, type AuthContext, ServerError, type Delayed } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
+import type { z } from "zod";
+import {
+  chatMsg, createOptionsSchema, joinOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
+  type CreateOptions, type ErrorCode, type ErrorReply, type AckReply, type SeatReply,
+  type ShipMessageName, type GmMessageName,
+} from "../src/commands";
+import { createBattle, apply, activeShipId } from "../src/engine";
+import type { Actor, Command, ShipCommand } from "../src/engine/types";
+import { createDice, type SeededDice } from "../src/rules/dice";
+import type { Battle, LogEntry, Role } from "../src/rules/model";
+import { BattleState, ChatLine, CrewMember, DETAIL } from "../schema/BattleState";
+import { syncBattle, appendLog } from "../schema/sync";
+import { Seats, safeEqual, type Seat } from "./seats";
+import { logger } from "../src/server/logger";
+import type { Config } from "../src/server/config";
+
+export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS">;
+
+/** Metadata listed for a lobby: nothing secret. */
+export interface BattleMetadata {
+  name: string; ruleset: string; phase: string; players: number; maxPlayers: number; hasPassword: boolean; round: number;
+}
+
+interface UserData { seatId: string }
+type Remembered = { kind: "ack"; reply: AckReply } | { kind: "error"; reply: ErrorReply };
+type BattleClient = Client<{ userData: UserData }>;
+
+/** Past replies kept per seat so a re-sent command id gets its original answer. */
+const REPLY_MEMORY = 256;
+const CHAT_KEPT = 50;
+
+export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> {
+  state = new BattleState();
+
+  private battle!: Battle;
+  private dice!: SeededDice;
+  private seed = 0;
+  private options!: CreateOptions;
+  private seats = new Seats();
+  private password: string | undefined;
+  /** Set once by the server configuration; Colyseus merges defineRoom() defaults into client options, so settings travel here. */
+  static settings: BattleRoomSettings = { IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50 };
+  private settings = BattleRoom.settings;
+  /** Every accepted command, in order: with the seed, it replays the battle exactly. */
+  readonly commandLog: { actor: Actor; cmd: Command }[] = [];
+  /** The full combat log; the wire state keeps only the last rounds. */
+  readonly fullLog: LogEntry[] = [];
+  private replies = new Map<string, Map<string, Remembered>>();
+  private turnTimer?: Delayed;
+  private idleTimer?: Delayed;
+  private turnSeen = "";
+  private chatSeq = 0;
+  private log = logger.child({ room: "battle" });
+
+  onCreate(rawOptions: unknown) {
+    const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
+    if (!parsed.success) throw new ServerError(400, `invalid battle options: ${zodMessage(parsed.error)}`);
+    this.options = parsed.data;
+    this.settings = BattleRoom.settings;
+    this.password = this.options.password;
+    this.maxClients = this.options.maxPlayers + 1;
+    this.patchRate = this.settings.PATCH_RATE_MS;
+    this.log = logger.child({ room: this.roomId });
+
+    try {
+      this.battle = createBattle({ ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships });
+    } catch (err) {
+      throw new ServerError(400, `invalid battle options: ${(err as Error).message}`);
+    }
+    this.seed = randomInt(0, 2 ** 32);
+    this.dice = createDice(this.seed);
+    this.state.name = this.options.name;
+    this.state.turnTimeoutSec = this.options.turnTimeoutSec;
+    syncBattle(this.state, this.battle, activeShipId(this.battle) ?? "");
+    this.updateMetadata();
+    // Nobody but the creator may take the GM seat: stay locked until the creator is in.
+    void this.lock();
+
+    for (const name of Object.keys(SHIP_MESSAGES) as ShipMessageName[]) {
+      this.onMessage(name, (client, payload) => this.onShipMessage(client as BattleClient, name, payload));
+    }
+    for (const name of Object.keys(GM_MESSAGES) as GmMessageName[]) {
+      this.onMessage(name, (client, payload) => this.onGmMessage(client as BattleClient, name, payload));
+    }
+    this.onMessage("chat", (client, payload) => this.onChat(client as BattleClient, payload));
+    this.onMessage("*", (client, type) => this.reject(client as BattleClient, String(type), "invalid", `unknown message type`));
+    this.touchIdle();
+    this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
+  }
+
+  onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Seat | { pendingGm: true } {
+    // The creator's first join carries the create options; it becomes the GM.
+    if (!this.seats.gm) return { pendingGm: true };
+    const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
+    if (!parsed.success) throw new ServerError(400, `invalid join options: ${zodMessage(parsed.error)}`);
+    const opts = parsed.data;
+
+    if (opts.gmKey) {
+      const gm = this.seats.gm;
+      if (!safeEqual(gm.key, opts.gmKey)) throw new ServerError(403, "wrong GM key");
+      return gm;
+    }
+    if (opts.seatKey) {
+      const seat = this.seats.byKey(opts.seatKey);
+      if (!seat || seat.role !== "player") throw new ServerError(403, "unknown seat key");
+      return seat;
+    }
+    if (this.password !== undefined && !(opts.password !== undefined && safeEqual(this.password, opts.password))) {
+      this.log.warn("join refused: wrong password", { ip: context.ip });
+      throw new ServerError(403, "wrong password");
+    }
+    if (!opts.name || !opts.shipId || !opts.positions) throw new ServerError(400, "name, shipId and positions are required to take a seat");
+    const ship = this.battle.ships[opts.shipId];
+    if (!ship || ship.side !== "players") throw new ServerError(400, `no player ship '${opts.shipId}'`);
+    if (this.seats.players.length >= this.options.maxPlayers) throw new ServerError(403, "the battle is full");
+    const positions = [...new Set(opts.positions)] as Role[];
+    const taken = this.seats.conflicts(ship.id, positions);
+    if (taken.length) throw new ServerError(409, `position already taken on ${ship.id}: ${taken.join(", ")}`);
+    return this.seats.add("player", opts.name, ship.id, positions);
+  }
+
+  onJoin(client: BattleClient, _options: unknown, auth: Seat | { pendingGm: true }) {
+    let seat: Seat;
+    if ("pendingGm" in auth) {
+      seat = this.seats.add("gm", this.options.gmName, "", []);
+      void this.unlock();
+    } else {
+      seat = auth;
+      const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
+      if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
+    }
+    this.seats.bind(seat, client.sessionId);
+    client.userData = { seatId: seat.seatId };
+    client.view = new StateView();
+    this.refreshView(client, seat);
+
+    let member = this.state.crew.get(seat.seatId);
+    if (!member) {
+      member = new CrewMember().assign({ id: seat.seatId, name: seat.name, role: seat.role, shipId: seat.shipId });
+      member.positions.push(...seat.positions);
+      this.state.crew.set(seat.seatId, member);
+    }
+    member.connected = true;
+    const reply: SeatReply = { seatId: seat.seatId, role: seat.role, key: seat.key, shipId: seat.shipId, positions: seat.positions };
+    client.send("seat", reply);
+    this.updateMetadata();
+    this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
+  }
+
+  async onDrop(client: BattleClient) {
+    const seat = this.seats.ofSession(client.sessionId);
+    const member = seat && this.state.crew.get(seat.seatId);
+    if (member) member.connected = false;
+    if (this.settings.RECONNECT_GRACE_SEC > 0) {
+      try {
+        await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+      } catch {
+        // grace expired: onLeave frees the connection; the seat stays, reclaimable with its key
+      }
+    }
+  }
+
+  onReconnect(client: BattleClient) {
+    const seat = this.seats.ofSession(client.sessionId);
+    const member = seat && this.state.crew.get(seat.seatId);
+    if (member) member.connected = true;
+    if (seat) this.refreshView(client, seat);
+  }
+
+  onLeave(client: BattleClient) {
+    const seat = this.seats.unbind(client.sessionId);
+    const member = seat && this.state.crew.get(seat.seatId);
+    if (member && !seat.sessionId) member.connected = false;
+    this.updateMetadata();
+  }
+
+  onDispose() {
+    this.log.info("battle disposed", { phase: this.battle?.phase, round: this.battle?.round, commands: this.commandLog.length });
+  }
+
+  // ---- messages ----------------------------------------------------------------------
+
+  private onShipMessage(client: BattleClient, type: ShipMessageName, payload: unknown) {
+    const seat = this.seatOf(client, type, payload);
+    if (!seat) return;
+    const parsed = SHIP_MESSAGES[type].safeParse(payload);
+    if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
+    if (seat.role !== "player") {
+      return this.reject(client, type, "forbidden", "the GM acts for NPC ships with gm:act", parsed.data.cid);
+    }
+    const { cid, v, ...fields } = parsed.data as { cid: string; v?: number } & Record<string, unknown>;
+    const cmd = { type: type.slice("space:".length), shipId: seat.shipId, ...fields } as ShipCommand;
+    this.run(client, seat, type, cid, v, { kind: "crew", shipId: seat.shipId, roles: seat.positions }, cmd);
+  }
+
+  private onGmMessage(client: BattleClient, type: GmMessageName, payload: unknown) {
+    const seat = this.seatOf(client, type, payload);
+    if (!seat) return;
+    const parsed = GM_MESSAGES[type].safeParse(payload);
+    if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
+    const msg = parsed.data as z.infer<(typeof GM_MESSAGES)[GmMessageName]>;
+    if (seat.role !== "gm") return this.reject(client, type, "forbidden", "only the GM may send gm:* messages", msg.cid);
+    let cmd: Command;
+    switch (type) {
+      case "gm:start": cmd = { type: "start" }; break;
+      case "gm:end": { const m = msg as z.infer<typeof GM_MESSAGES["gm:end"]>; cmd = { type: "end", winner: m.winner, reason: m.reason }; break; }
+      case "gm:addShip": cmd = { type: "addShip", ship: (msg as z.infer<typeof GM_MESSAGES["gm:addShip"]>).ship }; break;
+      case "gm:removeShip": cmd = { type: "removeShip", shipId: (msg as z.infer<typeof GM_MESSAGES["gm:removeShip"]>).shipId }; break;
+      case "gm:act": { const m = msg as z.infer<typeof GM_MESSAGES["gm:act"]>; cmd = { ...m.command, shipId: m.shipId } as ShipCommand; break; }
+    }
+    this.run(client, seat, type, msg.cid, "v" in msg ? msg.v : undefined, { kind: "gm" }, cmd);
+  }
+
+  private onChat(client: BattleClient, payload: unknown) {
+    const seat = this.seatOf(client, "chat", payload);
+    if (!seat) return;
+    const parsed = chatMsg.safeParse(payload);
+    if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
+    const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at: Date.now() });
+    this.state.chat.push(line);
+    if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+    this.broadcastPatch();
+  }
+
+  /** Validate-free core shared by every command: idempotency, staleness, engine, sync, reply. */
+  private run(client: BattleClient, seat: Seat, type: string, cid: string, v: number | undefined, actor: Actor, cmd: Command) {
+    const earlier = this.replies.get(seat.seatId)?.get(cid);
+    if (earlier) {
+      client.send(earlier.kind, earlier.reply);
+      return;
+    }
+    if (v !== undefined && v !== this.turnStamp()) {
+      return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${this.turnStamp()}`, cid, seat);
+    }
+    this.execute(actor, cmd, { client, seat, type, cid });
+  }
+
+  /** Applies a command to the engine and, when accepted, pushes the new state at once. */
+  private execute(actor: Actor, cmd: Command, origin?: { client: BattleClient; seat: Seat; type: string; cid: string }) {
+    const result = apply(this.battle, actor, cmd, this.dice);
+    if (!result.ok) {
+      if (origin) this.reject(origin.client, origin.type, result.code, result.message, origin.cid, origin.seat);
+      return result;
+    }
+    this.commandLog.push({ actor, cmd });
+    this.fullLog.push(...result.events);
+    syncBattle(this.state, this.battle, activeShipId(this.battle) ?? "");
+    appendLog(this.state, result.events);
+    this.refreshReveals();
+    this.afterTurnChange();
+    this.touchIdle();
+    this.broadcastPatch();
+    if (origin) {
+      const ack: AckReply = { cid: origin.cid, type: origin.type, version: this.battle.version, events: result.events.length };
+      this.remember(origin.seat, origin.cid, { kind: "ack", reply: ack });
+      origin.client.send("ack", ack);
+    }
+    if (this.battle.phase === "ended") this.onBattleEnded();
+    else this.updateMetadata();
+    return result;
+  }
+
+  private reject(client: BattleClient, type: string, code: ErrorCode, message: string, cid?: string, seat?: Seat) {
+    const reply: ErrorReply = { type, code, message, ...(cid ? { cid } : {}) };
+    // Refusals that depend on the moment (turn, phase) are not replayed: a re-send is judged anew.
+    if (seat && cid && code !== "stale") this.remember(seat, cid, { kind: "error", reply });
+    client.send("error", reply);
+  }
+
+  private seatOf(client: BattleClient, type: string, payload: unknown): Seat | undefined {
+    const seat = this.seats.ofSession(client.sessionId);
+    if (!seat) this.reject(client, type, "notSeated", "this connection holds no seat", cidOf(payload));
+    return seat;
+  }
+
+  private remember(seat: Seat, cid: string, reply: Remembered) {
+    let memory = this.replies.get(seat.seatId);
+    if (!memory) this.replies.set(seat.seatId, (memory = new Map()));
+    memory.set(cid, reply);
+    if (memory.size > REPLY_MEMORY) memory.delete(memory.keys().next().value as string);
+  }
+
+  // ---- turns, timers, views --------------------------------------------------------------
+
+  /** A number that changes whenever the active turn changes; clients send it as `v`. */
+  private turnStamp(): number {
+    return this.battle.round * 256 + this.battle.turnIndex;
+  }
+
+  private afterTurnChange() {
+    const key = `${this.battle.phase}:${this.battle.round}:${this.battle.turnIndex}`;
+    if (key === this.turnSeen) return;
+    this.turnSeen = key;
+    this.turnTimer?.clear();
+    this.turnTimer = undefined;
+    if (this.battle.phase !== "combat") {
+      this.state.turnEndsAt = 0;
+      return;
+    }
+    const { round, turnIndex } = this.battle;
+    const active = activeShipId(this.battle);
+    const ship = active ? this.battle.ships[active] : undefined;
+    // A player ship nobody crews would only stall the table: its turn passes at once.
+    if (ship && ship.side === "players" && !this.seats.crewedShips().has(ship.id)) {
+      this.clock.setTimeout(() => this.execute({ kind: "system" }, { type: "timeout", round, turnIndex }), 0);
+      this.state.turnEndsAt = Date.now();
+      return;
+    }
+    const ms = this.options.turnTimeoutSec * 1000;
+    this.state.turnEndsAt = Date.now() + ms;
+    this.turnTimer = this.clock.setTimeout(() => this.execute({ kind: "system" }, { type: "timeout", round, turnIndex }), ms);
+  }
+
+  private touchIdle() {
+    this.idleTimer?.clear();
+    this.idleTimer = this.clock.setTimeout(() => {
+      if (this.battle.phase !== "ended") this.execute({ kind: "system" }, { type: "idleEnd" });
+      this.log.info("idle battle closed");
+      void this.disconnect();
+    }, this.settings.IDLE_TIMEOUT_SEC * 1000);
+  }
+
+  private onBattleEnded() {
+    this.turnTimer?.clear();
+    this.state.turnEndsAt = 0;
+    this.updateMetadata();
+    this.log.info("battle ended", { result: this.battle.result, rounds: this.battle.round, commands: this.commandLog.length });
+  }
+
+  /** Which ships a seat sees in detail: the GM all, a player its own and those its side has locked. */
+  private refreshView(client: BattleClient, seat: Seat) {
+    const view = client.view;
+    if (!view) return;
+    for (const ship of this.state.ships.values()) {
+      const entitled = seat.role === "gm" || ship.id === seat.shipId || this.lockedByPlayers(ship.id);
+      const has = view.hasTag(ship, DETAIL);
+      if (entitled && !has) view.add(ship, DETAIL);
+      else if (!entitled && has) view.remove(ship, DETAIL);
+    }
+  }
+
+  private refreshReveals() {
+    for (const client of this.clients) {
+      const seat = this.seats.ofSession(client.sessionId);
+      if (seat) this.refreshView(client, seat);
+    }
+  }
+
+  private lockedByPlayers(shipId: string): boolean {
+    return Object.values(this.battle.ships).some((s) => s.side === "players" && !s.destroyed && s.lockedOn.includes(shipId));
+  }
+
+  private updateMetadata() {
+    const meta: BattleMetadata = {
+      name: this.options.name, ruleset: this.options.ruleset, phase: this.battle.phase, round: this.battle.round,
+      players: this.seats.players.length, maxPlayers: this.options.maxPlayers, hasPassword: this.password !== undefined,
+    };
+    const m = this.metadata;
+    if (m && m.phase === meta.phase && m.players === meta.players && m.round === meta.round) return;
+    void this.setMetadata(meta);
+  }
+
+  // ---- for tests, replay and export ----------------------------------------------------
+
+  /** The seed and accepted commands: everything needed to replay this battle. */
+  replayRecord() {
+    return {
+      seed: this.seed,
+      setup: { ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships },
+      commands: this.commandLog,
+    };
+  }
+  engineState(): Battle {
+    return this.battle;
+  }
+}
+
+const JOIN_FIELDS = ["gmKey", "seatKey", "shipId", "positions"] as const;
+/** The creator's options may carry join fields the SDK adds; room options never include them. */
+function stripJoinFields(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object") return raw;
+  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const f of JOIN_FIELDS) delete copy[f];
+  return copy;
+}
+
+function cidOf(payload: unknown): string | undefined {
+  if (payload && typeof payload === "object" && typeof (payload as { cid?: unknown }).cid === "string") {
+    const cid = (payload as { cid: string }).cid;
+    return cid.length <= LIMITS.commandId ? cid : undefined;
+  }
+  return undefined;
+}
+
+function zodMessage(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(message)"}: ${i.message}`).join("; ");
+}

@@ -1,0 +1,112 @@
+// Copies the engine's plain battle into the wire state. Assigning an unchanged primitive
+// is not a change for @colyseus/schema, so re-syncing a ship costs only what moved.
+import { ArraySchema } from "@colyseus/schema";
+import type { Battle, LogEntry, Ship } from "../src/rules/model";
+import { BattleState, LogEntryState, MissileState, Modifier, ShipState, TurretState } from "./BattleState";
+
+/** How many rounds of combat log the wire state keeps; the full log stays on the server. */
+export const LOG_ROUNDS_KEPT = 10;
+
+export function syncBattle(state: BattleState, battle: Battle, activeShipId: string): void {
+  state.ruleset = battle.ruleset;
+  state.phase = battle.phase;
+  state.round = battle.round;
+  state.turnIndex = battle.turnIndex;
+  state.activeShipId = activeShipId;
+  state.version = battle.version;
+  syncStrings(state.order, battle.order);
+
+  for (const id of [...state.ships.keys()]) if (!battle.ships[id]) state.ships.delete(id);
+  for (const ship of Object.values(battle.ships)) {
+    let s = state.ships.get(ship.id);
+    if (!s) {
+      s = new ShipState();
+      state.ships.set(ship.id, s);
+    }
+    syncShip(s, ship);
+  }
+
+  for (const key of [...state.ranges.keys()]) if (!(key in battle.ranges)) state.ranges.delete(key);
+  for (const [key, band] of Object.entries(battle.ranges)) if (state.ranges.get(key) !== band) state.ranges.set(key, band);
+
+  const inFlight = new Set(battle.missiles.map((m) => m.id));
+  for (const id of [...state.missiles.keys()]) if (!inFlight.has(id)) state.missiles.delete(id);
+  for (const m of battle.missiles) {
+    if (state.missiles.has(m.id)) continue;
+    state.missiles.set(m.id, new MissileState().assign({
+      id: m.id, kind: m.kind, fromShipId: m.fromShipId, targetId: m.targetId, launchRound: m.launchRound, arriveRound: m.arriveRound,
+    }));
+  }
+
+  if (battle.result) {
+    state.result.winner = battle.result.winner;
+    state.result.reason = battle.result.reason;
+  }
+}
+
+function syncShip(s: ShipState, ship: Ship): void {
+  s.id = ship.id;
+  s.name = ship.name;
+  s.side = ship.side;
+  s.className = ship.className;
+  s.tons = ship.tons;
+  s.thrust = ship.thrust;
+  s.destroyed = ship.destroyed;
+  s.escaped = ship.escaped;
+  s.condition = condition(ship);
+  s.initiative = ship.initiative;
+  s.evasive = ship.evasive;
+  s.armour = ship.armour;
+  s.hull = ship.hull;
+  s.maxHull = ship.maxHull;
+  s.structure = ship.structure;
+  s.maxStructure = ship.maxStructure;
+  for (const [name, sev] of Object.entries(ship.systems)) if (s.systems.get(name) !== sev) s.systems.set(name, sev);
+  while (s.turrets.length > ship.turrets.length) s.turrets.pop();
+  ship.turrets.forEach((t, i) => {
+    let ts = s.turrets[i];
+    if (!ts) {
+      ts = new TurretState();
+      s.turrets.push(ts);
+    }
+    ts.id = t.id; ts.mount = t.mount; ts.weapon = t.weapon; ts.damage = t.damage;
+    ts.missiles = t.missiles; ts.smartMissiles = t.smartMissiles; ts.sand = t.sand;
+    ts.usedRound = t.usedRound; ts.ready = t.ready;
+  });
+  s.reactionsLeft = ship.reactionsLeft;
+  s.dodgeReady = ship.dodgeReady;
+  s.coordinationPool = ship.coordinationPool;
+  syncStrings(s.lockedOn, ship.lockedOn);
+  syncStrings(s.actedThisTurn, ship.actedThisTurn);
+}
+
+/** A public, coarse summary of a ship's state that any observer could see. */
+function condition(ship: Ship): string {
+  if (ship.destroyed) return "destroyed";
+  if (ship.escaped) return "escaped";
+  if (ship.structure < ship.maxStructure || ship.hull * 2 < ship.maxHull) return "crippled";
+  const systemsHit = Object.values(ship.systems).some((v) => v > 0);
+  if (ship.hull < ship.maxHull || systemsHit || ship.turrets.some((t) => t.damage > 0)) return "damaged";
+  return "intact";
+}
+
+function syncStrings(target: ArraySchema<string>, source: readonly string[]): void {
+  if (target.length === source.length && source.every((v, i) => target[i] === v)) return;
+  target.splice(0, target.length, ...source);
+}
+
+/** Appends new log entries and drops those older than the rounds kept on the wire. */
+export function appendLog(state: BattleState, events: LogEntry[]): void {
+  for (const e of events) {
+    const entry = new LogEntryState().assign({
+      seq: e.seq, round: e.round, actor: e.actor, action: e.action, target: e.target ?? "", total: e.total ?? 0, result: e.result,
+    });
+    entry.dice.push(...e.dice);
+    for (const m of e.modifiers) entry.modifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+    state.log.push(entry);
+  }
+  const oldest = state.round - LOG_ROUNDS_KEPT + 1;
+  let drop = 0;
+  while (drop < state.log.length && state.log[drop].round < oldest) drop++;
+  if (drop > 0) state.log.splice(0, drop);
+}

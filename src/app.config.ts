@@ -1,0 +1,46 @@
+// The server definition, shared by `npm start` (src/index.ts) and the tests (@colyseus/testing boot).
+import path from "node:path";
+import fs from "node:fs";
+import express from "express";
+import helmet from "helmet";
+import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { BattleRoom } from "../rooms/BattleRoom";
+import type { Config } from "./server/config";
+import { SHIP_CLASSES } from "./data/ships";
+
+export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
+
+export function createServer(config: Config, opts: { gracefulShutdown?: boolean } = {}) {
+  BattleRoom.settings = {
+    IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
+    RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
+    PATCH_RATE_MS: config.PATCH_RATE_MS,
+  };
+  return defineServer({
+    greet: false,
+    gracefullyShutdown: opts.gracefulShutdown ?? true,
+    transport: new WebSocketTransport({ maxPayload: config.MAX_PAYLOAD_BYTES }),
+    rooms: {
+      battle: defineRoom(BattleRoom).enableRealtimeListing(),
+      lobby: defineRoom(LobbyRoom),
+    },
+    express: (app) => {
+      app.disable("x-powered-by");
+      app.use(helmet({
+        contentSecurityPolicy: {
+          useDefaults: true,
+          directives: { "connect-src": ["'self'", "ws:", "wss:"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"] },
+        },
+      }));
+      app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
+      app.get("/api/catalogue", (_req, res) => { res.json(SHIP_CLASSES); });
+      // The lobby listing over HTTP: metadata only, never keys or passwords.
+      app.get("/api/battles", async (_req, res) => {
+        const rooms = await matchMaker.query({ name: "battle" });
+        res.json(rooms.filter((r) => !r.private && r.metadata).map((r) => ({ roomId: r.roomId, clients: r.clients, ...r.metadata })));
+      });
+      if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
+    },
+  });
+}

@@ -1,0 +1,5 @@
+export * from "./limits";
+export * from "./common";
+export * from "./options";
+export * from "./messages";
+export * from "./replies";

@@ -1,0 +1,13 @@
+// Every size limit of client input in one place (documented in docs/protocol.md).
+export const LIMITS = {
+  commandId: 64,
+  name: 40,
+  battleName: 60,
+  chat: 500,
+  password: 128,
+  key: 128,
+  maxNpcShips: 10,
+  maxPlayerShips: 5,
+  maxPlayers: 5,
+  turnTimeoutSec: { min: 5, max: 600, default: 30 },
+} as const;

@@ -1,0 +1,75 @@
+// One zod schema per client message. Shared by the room (validation) and the client (types).
+// Every schema is strict: unknown keys are refused, so `__proto__` or `constructor` keys never pass.
+import { z } from "zod";
+import { LIMITS } from "./limits";
+import { battleVersion, cleanText, commandId, shipId, systemSchema, turretId } from "./common";
+import { shipSpecSchema } from "./options";
+
+const base = { cid: commandId, v: battleVersion.optional() };
+
+export const fireMsg = z.strictObject({ ...base, turretId, targetId: shipId });
+export const launchMissileMsg = z.strictObject({ ...base, turretId, targetId: shipId, missile: z.enum(["standard", "smart"]) });
+export const pointDefenseMsg = z.strictObject({ ...base, turretId });
+export const useSandcasterMsg = z.strictObject({ ...base, turretId });
+export const evadeMsg = z.strictObject({ ...base, mode: z.enum(["evasive", "dodge"]) });
+export const changeRangeMsg = z.strictObject({ ...base, targetId: shipId, direction: z.enum(["closer", "farther"]) });
+export const repairMsg = z
+  .strictObject({ ...base, system: systemSchema.optional(), turretId: turretId.optional() })
+  .refine((m) => (m.system === undefined) !== (m.turretId === undefined), { message: "name exactly one of system or turretId" });
+export const sensorLockMsg = z.strictObject({ ...base, targetId: shipId });
+export const coordinateMsg = z.strictObject({ ...base, mode: z.enum(["initiative", "pool"]) });
+export const endTurnMsg = z.strictObject({ ...base });
+export const chatMsg = z.strictObject({ cid: commandId.optional(), text: cleanText(LIMITS.chat) });
+
+/** Ship commands as the GM sends them for an NPC ship inside `gm:act`. */
+export const shipCommandForGm = z.discriminatedUnion("type", [
+  fireMsg.omit({ cid: true, v: true }).extend({ type: z.literal("fire") }),
+  launchMissileMsg.omit({ cid: true, v: true }).extend({ type: z.literal("launchMissile") }),
+  pointDefenseMsg.omit({ cid: true, v: true }).extend({ type: z.literal("pointDefense") }),
+  useSandcasterMsg.omit({ cid: true, v: true }).extend({ type: z.literal("useSandcaster") }),
+  evadeMsg.omit({ cid: true, v: true }).extend({ type: z.literal("evade") }),
+  changeRangeMsg.omit({ cid: true, v: true }).extend({ type: z.literal("changeRange") }),
+  z.strictObject({ type: z.literal("repair"), system: systemSchema.optional(), turretId: turretId.optional() }),
+  sensorLockMsg.omit({ cid: true, v: true }).extend({ type: z.literal("sensorLock") }),
+  coordinateMsg.omit({ cid: true, v: true }).extend({ type: z.literal("coordinate") }),
+  z.strictObject({ type: z.literal("endTurn") }),
+]);
+
+export const gmStartMsg = z.strictObject({ cid: commandId });
+export const gmEndMsg = z.strictObject({
+  cid: commandId,
+  winner: z.enum(["players", "npc", "draw"]),
+  reason: z.enum(["surrender", "escape", "gm"]),
+});
+export const gmAddShipMsg = z.strictObject({ cid: commandId, ship: shipSpecSchema });
+export const gmRemoveShipMsg = z.strictObject({ cid: commandId, shipId });
+export const gmActMsg = z.strictObject({ ...base, shipId, command: shipCommandForGm });
+
+/** Message name -> payload schema. The names are part of the public protocol (docs/protocol.md). */
+export const SHIP_MESSAGES = {
+  "space:fire": fireMsg,
+  "space:launchMissile": launchMissileMsg,
+  "space:pointDefense": pointDefenseMsg,
+  "space:useSandcaster": useSandcasterMsg,
+  "space:evade": evadeMsg,
+  "space:changeRange": changeRangeMsg,
+  "space:repair": repairMsg,
+  "space:sensorLock": sensorLockMsg,
+  "space:coordinate": coordinateMsg,
+  "space:endTurn": endTurnMsg,
+} as const;
+
+export const GM_MESSAGES = {
+  "gm:start": gmStartMsg,
+  "gm:end": gmEndMsg,
+  "gm:addShip": gmAddShipMsg,
+  "gm:removeShip": gmRemoveShipMsg,
+  "gm:act": gmActMsg,
+} as const;
+
+export type ShipMessageName = keyof typeof SHIP_MESSAGES;
+export type GmMessageName = keyof typeof GM_MESSAGES;
+export type MessagePayload<N extends ShipMessageName | GmMessageName | "chat"> =
+  N extends ShipMessageName ? z.infer<(typeof SHIP_MESSAGES)[N]>
+  : N extends GmMessageName ? z.infer<(typeof GM_MESSAGES)[N]>
+  : z.infer<typeof chatMsg>;

@@ -1,0 +1,12 @@
+// Server -> client messages (besides state patches).
+export type ErrorCode =
+  | "invalid" | "forbidden" | "wrongPhase" | "notYourTurn" | "alreadyActed" | "unknownShip" | "unknownTurret"
+  | "invalidTarget" | "wrongWeapon" | "noAmmo" | "outOfRange" | "systemDisabled" | "noReactionsLeft"
+  | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated";
+
+/** `error`: a command was refused and changed nothing. */
+export interface ErrorReply { code: ErrorCode; message: string; cid?: string; type: string }
+/** `ack`: a command was accepted; `version` is the battle version after it. */
+export interface AckReply { cid: string; type: string; version: number; events: number }
+/** `seat`: sent once on join: who you are in this battle, and the secret key that resumes your seat. */
+export interface SeatReply { seatId: string; role: "gm" | "player"; key: string; shipId: string; positions: string[] }

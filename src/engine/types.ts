@@ -1,0 +1,80 @@
+// The engine's contract: who acts, what they ask for, and what comes back.
+import type {
+  Battle, LogEntry, MissileKind, RangeBand, Role, Ruleset, Side, SystemName, BattleResult,
+  CrewSkills, MountKind, WeaponKind,
+} from "../rules/model";
+
+/** Who issues a command. The room derives it from the authenticated seat, never from the payload. */
+export type Actor =
+  | { kind: "gm" }
+  | { kind: "crew"; shipId: string; roles: Role[] }
+  | { kind: "system" };
+
+/** A ship as the GM specifies it: a catalogue class, or custom stats. */
+export interface CustomShipStats {
+  tons: number; armour: number; thrust: number;
+  hull?: number; structure?: number; // default from tonnage and ruleset
+  turrets: { mount: MountKind; weapon: WeaponKind; missiles?: number; smartMissiles?: number; sand?: number }[];
+}
+export interface ShipSpec {
+  side: Side;
+  name: string;
+  className: string;           // a key of the ship catalogue, or "custom"
+  custom?: CustomShipStats;    // required when className is "custom"
+  skills?: Partial<CrewSkills>;
+}
+
+export interface BattleSetup {
+  ruleset: Ruleset;
+  startingRange: RangeBand;
+  ships: ShipSpec[];
+}
+
+/** Ship-level actions (crew, or the GM acting for an NPC ship). `shipId` is the acting ship. */
+export type ShipCommand =
+  | { type: "fire"; shipId: string; turretId: string; targetId: string }
+  | { type: "launchMissile"; shipId: string; turretId: string; targetId: string; missile: MissileKind }
+  | { type: "pointDefense"; shipId: string; turretId: string }
+  | { type: "useSandcaster"; shipId: string; turretId: string }
+  | { type: "evade"; shipId: string; mode: "evasive" | "dodge" }
+  | { type: "changeRange"; shipId: string; targetId: string; direction: "closer" | "farther" }
+  | { type: "repair"; shipId: string; system?: SystemName; turretId?: string }
+  | { type: "sensorLock"; shipId: string; targetId: string }
+  | { type: "coordinate"; shipId: string; mode: "initiative" | "pool" }
+  | { type: "endTurn"; shipId: string };
+
+export type GmCommand =
+  | { type: "start" }
+  | { type: "end"; winner: Side | "draw"; reason: "surrender" | "escape" | "gm" }
+  | { type: "addShip"; ship: ShipSpec }
+  | { type: "removeShip"; shipId: string };
+
+/** Issued by the server itself: a turn that ran out of time, a battle left idle. */
+export type SystemCommand =
+  | { type: "timeout"; round: number; turnIndex: number }
+  | { type: "idleEnd" };
+
+export type Command = ShipCommand | GmCommand | SystemCommand;
+
+export type RejectCode =
+  | "forbidden"        // this actor may never send this command (role, side, ship)
+  | "wrongPhase"       // not in this phase (e.g. fire before start, start twice)
+  | "notYourTurn"      // it is another ship's turn
+  | "alreadyActed"     // this position already acted this turn / this turret this round
+  | "unknownShip"
+  | "unknownTurret"
+  | "invalidTarget"    // own side, destroyed, escaped, or self
+  | "wrongWeapon"      // e.g. launchMissile from a laser turret
+  | "noAmmo"
+  | "outOfRange"       // weapon cannot reach at this range band (or missiles at Adjacent/Close)
+  | "systemDisabled"   // the needed system or turret is disabled/destroyed
+  | "noReactionsLeft"
+  | "nothingToRepair"
+  | "tooManyShips"
+  | "stale";           // a system timeout for a turn that has already moved on
+
+export type ApplyResult =
+  | { ok: true; events: LogEntry[] }
+  | { ok: false; code: RejectCode; message: string };
+
+export type { Battle, LogEntry, BattleResult };

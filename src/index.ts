@@ -1,0 +1,28 @@
+// Entry point for `npm start`.
+// Must stay first: Node 20 has no global WebSocket, and Colyseus reconnection needs one.
+import "./server/polyfills";
+
+import { loadConfig, ConfigError } from "./server/config";
+import { logger } from "./server/logger";
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { createServer } = await import("./app.config");
+  const server = createServer(config);
+  await server.listen(config.PORT, config.HOST);
+  logger.info("listening", { url: `http://${config.HOST}:${config.PORT}/`, env: config.NODE_ENV });
+}
+
+main().catch((err) => {
+  logger.error("failed to start", { error: err });
+  process.exit(1);
+});

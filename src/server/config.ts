@@ -1,0 +1,34 @@
+// Configuration from the environment, validated once at start-up with a clear error.
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(2567),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["error", "warn", "info", "http", "verbose", "debug", "silly"]).default("info"),
+  /** A battle with no accepted command for this long ends and is disposed. */
+  IDLE_TIMEOUT_SEC: z.coerce.number().int().min(5).max(86_400).default(300),
+  /** How long a dropped client keeps its seat while it reconnects. */
+  RECONNECT_GRACE_SEC: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Regular patch interval; command results are pushed at once regardless. */
+  PATCH_RATE_MS: z.coerce.number().int().min(10).max(1000).default(50),
+  /** Largest client message accepted by the WebSocket transport. */
+  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(512).max(1_048_576).default(4096),
+  /** Serve the built web client from public/ (off for headless deployments). */
+  SERVE_CLIENT: bool.default(true),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,43 @@
+// Boots the real server definition (the one `npm start` uses) on a free loopback port.
+import "../../src/server/polyfills";
+import net from "node:net";
+import { ColyseusTestServer } from "@colyseus/testing";
+import { ColyseusSDK } from "@colyseus/sdk";
+import { createServer } from "../../src/app.config";
+import { loadConfig, type Config } from "../../src/server/config";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServer {
+  colyseus: ColyseusTestServer;
+  port: number;
+  url: string;
+  config: Config;
+  sdk(): ColyseusSDK;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", ...env });
+  const server = createServer(config, { gracefulShutdown: false });
+  await server.listen(port, "127.0.0.1");
+  const colyseus = new ColyseusTestServer(server);
+  return {
+    colyseus, port, config, url: `ws://127.0.0.1:${port}`,
+    sdk: () => new ColyseusSDK(`ws://127.0.0.1:${port}`),
+    close: async () => {
+      await colyseus.cleanup().catch(() => undefined);
+      await colyseus.shutdown().catch(() => undefined);
+    },
+  };
+}
