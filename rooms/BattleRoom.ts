@@ -36,7 +36,7 @@ const REPLY_MEMORY = 256;
 const CHAT_KEPT = 50;
 
 export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> {
-  state = new BattleState();
+  override state = new BattleState();
 
   private battle!: Battle;
   private dice!: SeededDice;
@@ -58,7 +58,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
 
-  onCreate(rawOptions: unknown) {
+  override onCreate(rawOptions: unknown) {
     const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
     if (!parsed.success) throw new ServerError(400, `invalid battle options: ${zodMessage(parsed.error)}`);
     this.options = parsed.data;
@@ -94,7 +94,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
   }
 
-  onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Seat | { pendingGm: true } {
+  override onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Seat | { pendingGm: true } {
     // The creator's first join carries the create options; it becomes the GM.
     if (!this.seats.gm) return { pendingGm: true };
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
@@ -125,7 +125,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return this.seats.add("player", opts.name, ship.id, positions);
   }
 
-  onJoin(client: BattleClient, _options: unknown, auth: Seat | { pendingGm: true }) {
+  override onJoin(client: BattleClient, _options: unknown, auth: Seat | { pendingGm: true }) {
     let seat: Seat;
     if ("pendingGm" in auth) {
       seat = this.seats.add("gm", this.options.gmName, "", []);
@@ -153,7 +153,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
   }
 
-  async onDrop(client: BattleClient) {
+  override async onDrop(client: BattleClient) {
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = false;
@@ -166,21 +166,21 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
   }
 
-  onReconnect(client: BattleClient) {
+  override onReconnect(client: BattleClient) {
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = true;
     if (seat) this.refreshView(client, seat);
   }
 
-  onLeave(client: BattleClient) {
+  override onLeave(client: BattleClient) {
     const seat = this.seats.unbind(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
     this.updateMetadata();
   }
 
-  onDispose() {
+  override onDispose() {
     this.log.info("battle disposed", { phase: this.battle?.phase, round: this.battle?.round, commands: this.commandLog.length });
   }
 
@@ -378,6 +378,17 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
   engineState(): Battle {
     return this.battle;
+  }
+
+  /** The full combat log and replay record, for the GM only (GET /api/battles/:id/log). */
+  exportLog(gmKey: unknown) {
+    const gm = this.seats.gm;
+    if (!gm || typeof gmKey !== "string" || !safeEqual(gm.key, gmKey)) return { ok: false as const };
+    return {
+      ok: true as const,
+      name: this.options.name, phase: this.battle.phase, round: this.battle.round, result: this.battle.result,
+      log: this.fullLog, replay: this.replayRecord(),
+    };
   }
 }
 

@@ -40,6 +40,18 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         const rooms = await matchMaker.query({ name: "battle" });
         res.json(rooms.filter((r) => !r.private && r.metadata).map((r) => ({ roomId: r.roomId, clients: r.clients, ...r.metadata })));
       });
+      // The GM's export of the full combat log and replay record; the GM key is the credential.
+      app.get("/api/battles/:roomId/log", async (req, res) => {
+        const key = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
+        if (!key) { res.status(401).json({ error: "GM key required (Authorization: Bearer <gmKey>)" }); return; }
+        try {
+          const out = await matchMaker.remoteRoomCall<BattleRoom>(req.params.roomId, "exportLog", [key]);
+          if (!out?.ok) { res.status(403).json({ error: "wrong GM key" }); return; }
+          res.json(out);
+        } catch {
+          res.status(404).json({ error: "no such battle" });
+        }
+      });
       if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
     },
   });

@@ -9,5 +9,5 @@ export const LIMITS = {
   maxNpcShips: 10,
   maxPlayerShips: 5,
   maxPlayers: 5,
-  turnTimeoutSec: { min: 5, max: 600, default: 30 },
+  turnTimeoutSec: { min: 2, max: 600, default: 30 },
 } as const;

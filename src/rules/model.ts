@@ -61,6 +61,7 @@ export interface Ship {
   coordinationPool: number; // captain's pool of +1 DMs
   lockedOn: string[];      // ship ids this ship holds a sensor lock on
   criticals: number;       // mgt2e: 10%-of-hull criticals already applied
+  tacticsBonus?: number;   // captain's Tactics Effect to add to the next initiative roll (absent = 0)
 }
 
 export interface MissileInFlight {
@@ -71,6 +72,7 @@ export interface MissileInFlight {
   launchRound: number;
   arriveRound: number;
   toHit: number;           // the target number on arrival
+  reattacks?: number;      // smart missiles: re-attacks already made after a miss (absent = 0)
 }
 
 export interface LogEntry {
@@ -101,6 +103,7 @@ export interface Battle {
   nextId: number;          // counter for ids the engine creates (missiles, ships)
   logSeq: number;
   result: BattleResult | null;
+  startingRange?: RangeBand; // range at which ships added during the battle join (absent = "medium")
 }
 
 /** The key of the range between two ships, independent of argument order. */

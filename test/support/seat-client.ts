@@ -11,6 +11,7 @@ export class SeatClient {
   readonly errors: ErrorReply[] = [];
   private waiting = new Map<string, (r: Reply) => void>();
   private seatWaiters: ((s: SeatReply) => void)[] = [];
+  private errorWaiters: (() => void)[] = [];
 
   constructor(readonly room: Room<any, any>, readonly label: string) {
     room.onMessage("seat", (s: SeatReply) => {
@@ -21,6 +22,7 @@ export class SeatClient {
     room.onMessage("error", (e: ErrorReply) => {
       this.errors.push(e);
       if (e.cid) this.settle(e.cid, { kind: "error", error: e });
+      this.errorWaiters.splice(0).forEach((w) => w());
     });
   }
 
@@ -39,6 +41,16 @@ export class SeatClient {
     const reply = new Promise<Reply>((resolve) => this.waiting.set(cid, resolve));
     this.room.send(type, { ...payload, cid });
     return withTimeout(reply, timeoutMs, `${this.label}: no reply to ${type} ${cid}`);
+  }
+
+  /** Resolves once `count` error replies have arrived in all (whatever their command id). */
+  async errorCount(count: number, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.errors.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.label}: expected ${count} error replies, got ${this.errors.length}`);
+      await withTimeout(new Promise<void>((r) => this.errorWaiters.push(r)), left, `${this.label}: expected ${count} error replies, got ${this.errors.length}`);
+    }
   }
 
   /** Resolves once the decoded state satisfies the predicate. */

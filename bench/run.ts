@@ -1,0 +1,160 @@
+// `npm run bench`: rules throughput (attack resolution, one full round) and command -> patch
+// latency for one full battle over loopback. Writes bench/results.json and prints a table.
+import "../src/server/polyfills";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { createBattle, apply, activeShipId } from "../src/engine";
+import type { Actor, BattleSetup, Command } from "../src/engine/types";
+import type { Battle } from "../src/rules/model";
+import { createDice } from "../src/rules/dice";
+import { summarise, type Summary } from "./stats";
+import { startServer } from "../test/support/server";
+import { SeatClient } from "../test/support/seat-client";
+
+const SETUP: BattleSetup = {
+  ruleset: "ce",
+  startingRange: "short",
+  ships: [
+    ...Array.from({ length: 5 }, (_, i) => ({ side: "players" as const, name: `P${i + 1}`, className: "patrolCorvette" })),
+    ...Array.from({ length: 10 }, (_, i) => ({ side: "npc" as const, name: `N${i + 1}`, className: "corsair" })),
+  ],
+};
+
+function startedBattle(seed: number): { battle: Battle; dice: ReturnType<typeof createDice> } {
+  const battle = createBattle(SETUP);
+  const dice = createDice(seed);
+  const r = apply(battle, { kind: "gm" }, { type: "start" }, dice);
+  if (!r.ok) throw new Error(`start refused: ${r.message}`);
+  return { battle, dice };
+}
+
+/** The commands one ship's crew sends on its turn: every weapon at the first enemy, then end turn. */
+function turnCommands(battle: Battle, shipId: string): { actor: Actor; cmd: Command }[] {
+  const ship = battle.ships[shipId];
+  const actor: Actor = ship.side === "npc" ? { kind: "gm" } : { kind: "crew", shipId, roles: ["pilot", "gunner", "engineer", "captain", "sensors"] };
+  const target = Object.values(battle.ships).find((s) => s.side !== ship.side && !s.destroyed && !s.escaped);
+  const out: { actor: Actor; cmd: Command }[] = [];
+  if (target) {
+    for (const t of ship.turrets) {
+      if (t.weapon === "sandcaster") continue;
+      out.push({ actor, cmd: t.weapon === "missileRack"
+        ? { type: "launchMissile", shipId, turretId: t.id, targetId: target.id, missile: "smart" }
+        : { type: "fire", shipId, turretId: t.id, targetId: target.id } });
+    }
+  }
+  out.push({ actor, cmd: { type: "endTurn", shipId } });
+  return out;
+}
+
+function benchAttacks(iterations: number): Summary {
+  const { battle, dice } = startedBattle(1);
+  const samples: number[] = [];
+  const wall = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const b: Battle = structuredClone(battle);
+    const shooter = activeShipId(b)!;
+    const cmd = turnCommands(b, shooter).find((c) => c.cmd.type === "fire" || c.cmd.type === "launchMissile")!;
+    const t0 = performance.now();
+    apply(b, cmd.actor, cmd.cmd, dice);
+    samples.push(performance.now() - t0);
+  }
+  return summarise(samples, samples.reduce((a, b) => a + b, 0) || performance.now() - wall);
+}
+
+function benchRounds(iterations: number): Summary {
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const { battle, dice } = startedBattle(1000 + i);
+    const round = battle.round;
+    const t0 = performance.now();
+    while (battle.round === round && battle.phase === "combat") {
+      for (const { actor, cmd } of turnCommands(battle, activeShipId(battle)!)) apply(battle, actor, cmd, dice);
+    }
+    samples.push(performance.now() - t0);
+  }
+  return summarise(samples);
+}
+
+async function benchLatency(turns: number): Promise<Summary & { clients: number; commands: number }> {
+  const server = await startServer({ LOG_LEVEL: "error" });
+  try {
+    const gmRoom = await server.sdk().create("battle", { name: "bench", ...SETUP, turnTimeoutSec: 600 });
+    const gm = new SeatClient(gmRoom, "gm");
+    await gm.seated();
+    const players: SeatClient[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const c = new SeatClient(await server.sdk().joinById(gmRoom.roomId, { name: `P${i}`, shipId: `p${i}`, positions: ["pilot", "gunner", "engineer", "captain", "sensors"] }), `p${i}`);
+      await c.seated();
+      players.push(c);
+    }
+    const all = [gm, ...players];
+    // When each client first decodes each state version.
+    const seenAt = all.map(() => new Map<number, number>());
+    all.forEach((c, i) => c.room.onStateChange((s: any) => { if (!seenAt[i].has(s.version)) seenAt[i].set(s.version, performance.now()); }));
+    await gm.command("gm:start");
+    const samples: number[] = [];
+    let commands = 0;
+    for (let t = 0; t < turns && gm.state.phase === "combat"; t++) {
+      const s = gm.state;
+      const shipId: string = s.activeShipId;
+      const ship = s.ships.get(shipId);
+      const v = s.round * 256 + s.turnIndex;
+      const acting = ship.side === "npc" ? gm : players[Number(shipId.slice(1)) - 1];
+      const target = [...s.ships.values()].find((x: any) => x.side !== ship.side && !x.destroyed)?.id;
+      const cmds: [string, Record<string, unknown>][] = [];
+      const turret = ship.turrets?.find((x: any) => x.weapon !== "sandcaster" && x.weapon !== "missileRack");
+      if (turret && target) cmds.push(["fire", { turretId: turret.id, targetId: target }]);
+      cmds.push(["endTurn", {}]);
+      for (const [type, payload] of cmds) {
+        const sentAt = performance.now();
+        const reply = ship.side === "npc"
+          ? await acting.command("gm:act", { shipId, v, command: { type, ...payload } })
+          : await acting.command(`space:${type}`, { ...payload, v });
+        commands++;
+        if (reply.kind !== "ack") continue;
+        const version = reply.ack.version;
+        await Promise.all(all.map((c) => c.until((st) => st.version >= version, 5000)));
+        for (const m of seenAt) {
+          const at = [...m.entries()].find(([ver]) => ver >= version)?.[1];
+          if (at !== undefined) samples.push(Math.max(0, at - sentAt));
+        }
+      }
+    }
+    await Promise.all(all.map((c) => c.room.leave()));
+    return { ...summarise(samples), clients: all.length, commands };
+  } finally {
+    await server.close();
+  }
+}
+
+async function main() {
+  const attacks = benchAttacks(20_000);
+  const rounds = benchRounds(300);
+  const latency = await benchLatency(300);
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+    attackResolution: attacks,
+    fullRound: { ...rounds, ships: SETUP.ships.length },
+    commandToPatchMs: latency,
+  };
+  const out = path.join(__dirname, "results.json");
+  fs.writeFileSync(out, JSON.stringify(results, null, 2));
+  const row = (name: string, s: Summary, unit: string) =>
+    `| ${name} | ${s.n} | ${s.opsPerSec.toLocaleString("en")} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${unit} |`;
+  console.log([
+    `Traveller Battles benchmark (${results.machine.cpus} cores, ${results.machine.cpu}, Node ${process.version})`,
+    "",
+    "| benchmark | samples | ops/s | p50 | p95 | p99 | max | unit |",
+    "|---|---|---|---|---|---|---|---|",
+    row("attack resolution (engine apply)", attacks, "ms"),
+    row(`full round (${SETUP.ships.length} ships)`, rounds, "ms"),
+    `| command -> patch, ${latency.clients} clients over loopback | ${latency.n} | – | ${latency.p50} | ${latency.p95} | ${latency.p99} | ${latency.max} | ms |`,
+    "",
+    `written to ${path.relative(process.cwd(), out)}`,
+  ].join("\n"));
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,172 @@
+// The connection to one battle room: joining, resuming a seat after a reload, automatic
+// reconnection, and commands with unique ids and their replies.
+import { Client, type Room } from "@colyseus/sdk";
+import type { AckReply, CreateOptions, ErrorReply, SeatReply } from "../src/commands";
+
+export type Role = "gm" | "player";
+export interface StoredSeat { roomId: string; key: string; role: Role }
+export type ConnectionStatus =
+  | { kind: "idle" }
+  | { kind: "connecting" }
+  | { kind: "connected" }
+  | { kind: "reconnecting"; attempt: number; maxRetries: number }
+  | { kind: "disconnected"; code: number; reason: string };
+
+const STORAGE_KEY = "traveller-battles:seat";
+
+export function endpoint(): string {
+  return location.origin.replace(/^http/, "ws");
+}
+
+let sdk: Client | undefined;
+function client(): Client {
+  sdk ??= new Client(endpoint());
+  return sdk;
+}
+
+export function loadStoredSeat(): StoredSeat | undefined {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return undefined;
+    const v = JSON.parse(raw) as Partial<StoredSeat>;
+    if (typeof v.roomId === "string" && typeof v.key === "string" && (v.role === "gm" || v.role === "player")) {
+      return { roomId: v.roomId, key: v.key, role: v.role };
+    }
+  } catch {
+    // unreadable: treat as absent
+  }
+  return undefined;
+}
+export function storeSeat(seat: StoredSeat): void {
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(seat));
+}
+export function clearStoredSeat(): void {
+  sessionStorage.removeItem(STORAGE_KEY);
+}
+
+/** The text of a refused join or create (the SDK rejects with a ServerError or MatchMakeError). */
+export function errorText(err: unknown): string {
+  if (err && typeof err === "object" && "message" in err && typeof (err as { message: unknown }).message === "string") {
+    return (err as { message: string }).message;
+  }
+  return String(err);
+}
+
+type Listener<T> = (value: T) => void;
+
+let cidCounter = 0;
+const cidPrefix = Math.random().toString(36).slice(2, 8);
+export function newCid(): string {
+  return `c${cidPrefix}-${Date.now().toString(36)}-${++cidCounter}`;
+}
+
+/** One seat in one battle room. */
+export class BattleSession {
+  seat?: SeatReply;
+  status: ConnectionStatus = { kind: "connected" };
+  readonly errors: ErrorReply[] = [];
+  private stateListeners = new Set<Listener<any>>();
+  private statusListeners = new Set<Listener<ConnectionStatus>>();
+  private seatListeners = new Set<Listener<SeatReply>>();
+  private errorListeners = new Set<Listener<ErrorReply>>();
+  private ackListeners = new Set<Listener<AckReply>>();
+  private retryTimer: ReturnType<typeof setInterval> | undefined;
+  private leaving = false;
+
+  private constructor(readonly room: Room<any, any>, readonly role: Role) {
+    room.reconnection.enabled = true;
+    room.reconnection.minDelay = 100;
+    room.reconnection.maxDelay = 5000;
+    room.reconnection.minUptime = 0; // a seat resumed just after a reload must reconnect too
+    room.onMessage("seat", (s: SeatReply) => {
+      this.seat = s;
+      storeSeat({ roomId: room.roomId, key: s.key, role: s.role });
+      this.seatListeners.forEach((l) => l(s));
+    });
+    room.onMessage("ack", (a: AckReply) => this.ackListeners.forEach((l) => l(a)));
+    room.onMessage("error", (e: ErrorReply) => {
+      this.errors.push(e);
+      this.errorListeners.forEach((l) => l(e));
+    });
+    room.onStateChange((state: any) => this.stateListeners.forEach((l) => l(state)));
+    room.onDrop(() => {
+      this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries });
+      this.retryTimer ??= setInterval(() => {
+        if (this.status.kind === "reconnecting") {
+          this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries });
+        }
+      }, 250);
+    });
+    room.onReconnect(() => {
+      this.stopRetryTimer();
+      this.setStatus({ kind: "connected" });
+    });
+    room.onLeave((code: number, reason?: string) => {
+      this.stopRetryTimer();
+      this.setStatus({ kind: "disconnected", code, reason: this.leaving ? "you left the battle" : reason || `closed (${code})` });
+    });
+  }
+
+  static async create(options: CreateOptions): Promise<BattleSession> {
+    const room = await client().create("battle", options);
+    return new BattleSession(room, "gm");
+  }
+
+  static async join(roomId: string, options: { name: string; shipId: string; positions: string[]; password?: string }): Promise<BattleSession> {
+    const room = await client().joinById(roomId, options);
+    return new BattleSession(room, "player");
+  }
+
+  /** Takes the stored seat back after a reload. */
+  static async resume(stored: StoredSeat): Promise<BattleSession> {
+    const opts = stored.role === "gm" ? { gmKey: stored.key } : { seatKey: stored.key };
+    const room = await client().joinById(stored.roomId, opts);
+    return new BattleSession(room, stored.role);
+  }
+
+  get state(): any {
+    return this.room.state;
+  }
+
+  /** The turn stamp commands carry so a command made for a past turn is refused. */
+  turnStamp(): number {
+    const s = this.state;
+    return s ? s.round * 256 + s.turnIndex : 0;
+  }
+
+  /** Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. */
+  command(type: string, payload: Record<string, unknown> = {}, stamp = true): string {
+    const cid = newCid();
+    const body: Record<string, unknown> = { ...payload, cid };
+    if (stamp) body.v = this.turnStamp();
+    this.room.send(type, body);
+    return cid;
+  }
+
+  async leave(): Promise<void> {
+    this.leaving = true;
+    clearStoredSeat();
+    await this.room.leave(true).catch(() => undefined);
+  }
+
+  onState(l: Listener<any>): void { this.stateListeners.add(l); }
+  onStatus(l: Listener<ConnectionStatus>): void { this.statusListeners.add(l); l(this.status); }
+  onSeat(l: Listener<SeatReply>): void { this.seatListeners.add(l); if (this.seat) l(this.seat); }
+  onError(l: Listener<ErrorReply>): void { this.errorListeners.add(l); }
+  onAck(l: Listener<AckReply>): void { this.ackListeners.add(l); }
+
+  private setStatus(s: ConnectionStatus) {
+    this.status = s;
+    this.statusListeners.forEach((l) => l(s));
+  }
+  private stopRetryTimer() {
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+}
+
+export async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: "application/json" } });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}

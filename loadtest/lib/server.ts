@@ -1,0 +1,137 @@
+// The server under test: a child process on loopback, started the way `npm start` starts it
+// (src/index.ts through tsx, without the client build), and sampled through /proc.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  /** Set when the process exited before we asked it to. */
+  crashed: { code: number | null; signal: string | null } | undefined;
+  exited: boolean;
+  /** Last lines of its stdout/stderr (for crash reports). */
+  tail(): string[];
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+/** Whatever happens to the runner, no server child outlives it. */
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => { for (const c of live) { try { c.kill("SIGKILL"); } catch { /* gone */ } } });
+}
+
+export async function startServer(opts: { port: number; env?: Record<string, string>; nodeArgs?: string[]; logFile?: string }): Promise<ServerProcess> {
+  installExitHook();
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(opts.port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    IDLE_TIMEOUT_SEC: "3600",
+    SERVE_CLIENT: "false",
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/index.ts"], {
+    cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(child);
+  const lines: string[] = [];
+  const log = opts.logFile ? fs.createWriteStream(opts.logFile) : undefined;
+  const onData = (buf: Buffer) => {
+    log?.write(buf);
+    for (const l of buf.toString().split("\n")) if (l.trim()) lines.push(l);
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  let stopping = false;
+  const proc: ServerProcess = {
+    child, pid: child.pid!, port: opts.port, crashed: undefined, exited: false,
+    tail: () => lines.slice(-40),
+    stop: async () => {
+      stopping = true;
+      if (proc.exited) return;
+      const gone = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 8000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+  child.once("exit", (code, signal) => {
+    proc.exited = true;
+    live.delete(child);
+    log?.end();
+    if (!stopping) proc.crashed = { code, signal };
+  });
+  await waitHealthy(proc, 30_000);
+  return proc;
+}
+
+async function waitHealthy(proc: ServerProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exited) throw new Error(`server exited during start-up:\n${proc.tail().join("\n")}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${proc.port}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await proc.stop();
+  throw new Error(`server did not answer /health within ${timeoutMs} ms:\n${proc.tail().join("\n")}`);
+}
+
+const CLK_TCK = 100; // USER_HZ on every Linux we run on (getconf CLK_TCK)
+
+/** CPU time (ms, user+system) and RSS (MB) of a process from /proc; undefined when gone. */
+export function readProc(pid: number): { cpuMs: number; rssMb: number } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[0] is field 3 (state); utime is field 14, stime field 15
+    const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return { cpuMs, rssMb: m ? Number(m[1]) / 1024 : 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples CPU % (of one core) and RSS of a process: call `sample()` once a second. */
+export class ProcSampler {
+  private last?: { cpuMs: number; at: number };
+  constructor(readonly pid: number) {
+    const r = readProc(pid);
+    if (r) this.last = { cpuMs: r.cpuMs, at: performance.now() };
+  }
+  sample(): { cpuPct: number; rssMb: number } | undefined {
+    const r = readProc(this.pid);
+    if (!r) return undefined;
+    const now = performance.now();
+    const cpuPct = this.last ? ((r.cpuMs - this.last.cpuMs) / (now - this.last.at)) * 100 : 0;
+    this.last = { cpuMs: r.cpuMs, at: now };
+    return { cpuPct: Math.max(0, cpuPct), rssMb: r.rssMb };
+  }
+}

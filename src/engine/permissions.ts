@@ -1,0 +1,49 @@
+// Who may issue which command. The room derives the Actor from the seat; this checks the rest.
+import type { Battle, Role } from "../rules/model";
+import type { Actor, Command, GmCommand, ShipCommand, SystemCommand } from "./types";
+
+const SHIP_TYPES = new Set(["fire", "launchMissile", "pointDefense", "useSandcaster", "evade", "changeRange", "repair", "sensorLock", "coordinate", "endTurn"]);
+const GM_TYPES = new Set(["start", "end", "addShip", "removeShip"]);
+const SYSTEM_TYPES = new Set(["timeout", "idleEnd"]);
+
+export function isShipCommand(cmd: Command): cmd is ShipCommand {
+  return SHIP_TYPES.has(cmd.type);
+}
+export function isGmCommand(cmd: Command): cmd is GmCommand {
+  return GM_TYPES.has(cmd.type);
+}
+export function isSystemCommand(cmd: Command): cmd is SystemCommand {
+  return SYSTEM_TYPES.has(cmd.type);
+}
+
+/** The crew position a ship command needs; null: any position of the ship (endTurn). */
+export function neededRole(cmd: ShipCommand): Role | null {
+  switch (cmd.type) {
+    case "fire": case "launchMissile": case "pointDefense": case "useSandcaster": return "gunner";
+    case "evade": case "changeRange": return "pilot";
+    case "repair": return "engineer";
+    case "sensorLock": return "sensors";
+    case "coordinate": return "captain";
+    case "endTurn": return null;
+  }
+}
+
+export interface Denial { code: "forbidden" | "unknownShip"; message: string }
+
+/** Whether `actor` may issue `cmd` at all (independent of phase and turn). */
+export function permission(battle: Battle, actor: Actor, cmd: Command): Denial | null {
+  if (actor.kind === "system") return isSystemCommand(cmd) ? null : { code: "forbidden", message: "the system issues only timeouts and idle ends" };
+  if (actor.kind === "gm") {
+    if (isGmCommand(cmd)) return null;
+    if (!isShipCommand(cmd)) return { code: "forbidden", message: "the GM cannot issue system commands" };
+    const ship = battle.ships[cmd.shipId];
+    if (!ship) return { code: "unknownShip", message: `no ship ${cmd.shipId}` };
+    return ship.side === "npc" ? null : { code: "forbidden", message: "the GM commands NPC ships only" };
+  }
+  if (!isShipCommand(cmd)) return { code: "forbidden", message: "crew may issue ship commands only" };
+  if (cmd.shipId !== actor.shipId) return { code: "forbidden", message: "crew may command their own ship only" };
+  if (!battle.ships[cmd.shipId]) return { code: "unknownShip", message: `no ship ${cmd.shipId}` };
+  const role = neededRole(cmd);
+  if (role === null) return actor.roles.length > 0 ? null : { code: "forbidden", message: "no crew position held" };
+  return actor.roles.includes(role) ? null : { code: "forbidden", message: `${cmd.type} needs the ${role} position` };
+}

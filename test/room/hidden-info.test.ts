@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { startServer, type TestServer } from "../support/server";
+import { gmAndPlayer } from "../support/battles";
+import type { BattleRoom } from "../../rooms/BattleRoom";
+
+describe("hidden information", function () {
+  this.timeout(90_000);
+  let server: TestServer;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server.close(); });
+
+  it("sends a player its own ship in full, an NPC ship's public data only, and the NPC's details after a sensor lock", async () => {
+    const { gm, player, roomId } = await gmAndPlayer(server);
+    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const npcTrue = room.engineState().ships.n1;
+
+    const own = player.state.ships.get("p1");
+    assert.equal(own.hull, room.engineState().ships.p1.hull);
+    assert.ok(own.turrets.length > 0, "own turrets are visible");
+
+    const npc = player.state.ships.get("n1");
+    assert.equal(npc.name, "Corsair One", "public data is visible");
+    assert.equal(npc.className, "corsair");
+    for (const field of ["hull", "armour", "structure", "maxHull"]) assert.ok(!npc[field], `NPC ${field} is not received (got ${npc[field]})`);
+    assert.equal(npc.turrets?.length ?? 0, 0, "NPC weapons are not received");
+
+    // The GM sees everything.
+    assert.equal(gm.state.ships.get("n1").hull, npcTrue.hull);
+    assert.equal(gm.state.ships.get("n1").armour, npcTrue.armour);
+
+    // Play turns until the player's sensor lock succeeds; then the details arrive.
+    assert.equal((await gm.command("gm:start")).kind, "ack");
+    for (let attempt = 0; attempt < 30 && !room.engineState().ships.p1.lockedOn.includes("n1"); attempt++) {
+      const s = player.state;
+      const v = s.round * 256 + s.turnIndex;
+      if (s.activeShipId === "p1") {
+        await player.command("space:sensorLock", { targetId: "n1", v });
+        await player.command("space:endTurn", { v });
+      } else {
+        await gm.command("gm:act", { shipId: s.activeShipId, v, command: { type: "endTurn" } });
+      }
+    }
+    assert.ok(room.engineState().ships.p1.lockedOn.includes("n1"), "a sensor lock succeeded within 30 turns");
+    await player.until((s) => s.ships.get("n1").armour === npcTrue.armour, 3000, "NPC armour after the lock");
+    assert.equal(player.state.ships.get("n1").hull, room.engineState().ships.n1.hull);
+    assert.ok(player.state.ships.get("n1").turrets.length > 0);
+  });
+
+  it("never sends seat keys or the join password in state or room metadata", async () => {
+    const { gm, player, roomId } = await gmAndPlayer(server, { password: "s3cret-pass" });
+    const json = JSON.stringify(player.state.toJSON());
+    assert.ok(!json.includes(gm.seat!.key), "the GM key is not in state");
+    assert.ok(!json.includes(player.seat!.key));
+    assert.ok(!json.includes("s3cret-pass"));
+    const listing = await server.colyseus.http.get("/api/battles");
+    const text = JSON.stringify(listing.data);
+    assert.ok(text.includes(roomId));
+    assert.ok(!text.includes("s3cret-pass") && !text.includes(gm.seat!.key));
+  });
+});

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { startServer, type TestServer } from "../support/server";
+import { gmAndPlayer } from "../support/battles";
+import type { BattleRoom } from "../../rooms/BattleRoom";
+
+describe("turn timeout and idle battles", function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => { server = await startServer({ IDLE_TIMEOUT_SEC: "5" }); });
+  after(async () => { await server.close(); });
+
+  it("applies the default action (end turn) when the active ship's crew does not act in time", async () => {
+    const { gm, roomId } = await gmAndPlayer(server, { turnTimeoutSec: 2 });
+    assert.equal((await gm.command("gm:start")).kind, "ack");
+    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const first = { round: gm.state.round, turnIndex: gm.state.turnIndex };
+    assert.ok(gm.state.turnEndsAt > Date.now(), "the turn deadline is in state");
+    await gm.until((s) => s.round !== first.round || s.turnIndex !== first.turnIndex, 6000, "the turn to time out");
+    const timeout = room.commandLog.find((c) => c.cmd.type === "timeout");
+    assert.ok(timeout, "the timeout is an accepted system command in the log, so replays include it");
+    assert.equal(timeout!.actor.kind, "system");
+  });
+
+  it("ends and disposes a battle with no accepted command for the idle timeout", async () => {
+    const { gm } = await gmAndPlayer(server);
+    let left = false;
+    gm.room.onLeave(() => { left = true; });
+    await gm.until((s) => s.phase === "ended", 9000, "the idle battle to end");
+    assert.equal(gm.state.result.reason, "idle");
+    for (let i = 0; i < 40 && !left; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(left, "clients are disconnected when the idle battle closes");
+  });
+});

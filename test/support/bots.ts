@@ -1,0 +1,53 @@
+// Simple scripted crews for room tests: on their ship's turn they fire every turret at the
+// first enemy still fighting, then end the turn. The GM does the same for every NPC ship.
+import type { SeatClient } from "./seat-client";
+
+export function firstEnemy(state: any, side: string): string | undefined {
+  for (const ship of state.ships.values()) if (ship.side !== side && !ship.destroyed && !ship.escaped) return ship.id;
+  return undefined;
+}
+
+/** Plays one turn for `shipId` through `act` (a player's own commands, or gm:act). */
+export async function playTurn(client: SeatClient, shipId: string, viaGm: boolean): Promise<void> {
+  const state = client.state;
+  const ship = state.ships.get(shipId);
+  const target = firstEnemy(state, ship.side);
+  const v = state.round * 256 + state.turnIndex;
+  const send = (type: string, payload: Record<string, unknown>) =>
+    viaGm ? client.command("gm:act", { shipId, v, command: { type, ...payload } }) : client.command(`space:${type}`, { ...payload, v });
+  if (target) {
+    for (const turret of [...(ship.turrets ?? [])]) {
+      if (turret.weapon === "sandcaster") continue;
+      if (turret.weapon === "missileRack") await send("launchMissile", { turretId: turret.id, targetId: target, missile: turret.smartMissiles > 0 ? "smart" : "standard" });
+      else await send("fire", { turretId: turret.id, targetId: target });
+    }
+  }
+  await send("endTurn", {});
+}
+
+/** Keeps a client playing its ship(s) until the battle ends. Returns a stop function. */
+export function autoPlay(client: SeatClient, opts: { gm: boolean; shipId?: string }): () => void {
+  let busy = false;
+  let stopped = false;
+  const tick = async () => {
+    if (busy || stopped) return;
+    const s = client.state;
+    if (!s || s.phase !== "combat") return;
+    const active = s.ships.get(s.activeShipId);
+    if (!active) return;
+    const mine = opts.gm ? active.side === "npc" : active.id === opts.shipId;
+    if (!mine) return;
+    busy = true;
+    try {
+      await playTurn(client, active.id, opts.gm);
+    } catch {
+      // a reply lost to a closing room; the next state change retries
+    } finally {
+      busy = false;
+      setImmediate(tick);
+    }
+  };
+  client.room.onStateChange(() => void tick());
+  void tick();
+  return () => { stopped = true; };
+}
