@@ -18,6 +18,7 @@ import { BattleState, ChatLine, CrewMember, DETAIL } from "../schema/BattleState
 import { syncBattle, appendLog } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
+import { notify, type SeatInfo } from "./observers";
 import type { Config } from "../src/server/config";
 
 export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS">;
@@ -55,6 +56,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private turnTimer?: Delayed;
   private idleTimer?: Delayed;
   private turnSeen = "";
+  private revealKey = "";
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
 
@@ -92,6 +94,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.onMessage("*", (client, type) => this.reject(client as BattleClient, String(type), "invalid", `unknown message type`));
     this.touchIdle();
     this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
+    notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
   }
 
   override onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Seat | { pendingGm: true } {
@@ -138,7 +141,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.seats.bind(seat, client.sessionId);
     client.userData = { seatId: seat.seatId };
     client.view = new StateView();
-    this.refreshView(client, seat);
+    this.refreshView(client, seat, this.lockedByPlayers());
 
     let member = this.state.crew.get(seat.seatId);
     if (!member) {
@@ -151,12 +154,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     client.send("seat", reply);
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
+    notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId });
   }
 
   override async onDrop(client: BattleClient) {
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = false;
+    notify("dropped", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
     if (this.settings.RECONNECT_GRACE_SEC > 0) {
       try {
         await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
@@ -170,7 +175,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = true;
-    if (seat) this.refreshView(client, seat);
+    if (seat) this.refreshView(client, seat, this.lockedByPlayers());
+    notify("reconnected", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
   }
 
   override onLeave(client: BattleClient) {
@@ -178,10 +184,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
     this.updateMetadata();
+    notify("left", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
   }
 
   override onDispose() {
     this.log.info("battle disposed", { phase: this.battle?.phase, round: this.battle?.round, commands: this.commandLog.length });
+    if (this.battle) notify("battleDisposed", { roomId: this.roomId, battle: this.battle });
   }
 
   // ---- messages ----------------------------------------------------------------------
@@ -243,6 +251,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /** Applies a command to the engine and, when accepted, pushes the new state at once. */
   private execute(actor: Actor, cmd: Command, origin?: { client: BattleClient; seat: Seat; type: string; cid: string }) {
+    const started = performance.now();
     const result = apply(this.battle, actor, cmd, this.dice);
     if (!result.ok) {
       if (origin) this.reject(origin.client, origin.type, result.code, result.message, origin.cid, origin.seat);
@@ -255,7 +264,13 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.refreshReveals();
     this.afterTurnChange();
     this.touchIdle();
+    const applied = performance.now();
     this.broadcastPatch();
+    notify("commandAccepted", {
+      roomId: this.roomId, seat: origin && seatInfo(origin.seat), type: origin?.type ?? cmd.type, cid: origin?.cid,
+      actor, cmd, events: result.events, battle: this.battle, durationMs: applied - started,
+    });
+    notify("patchSent", { roomId: this.roomId, latencyMs: performance.now() - started });
     if (origin) {
       const ack: AckReply = { cid: origin.cid, type: origin.type, version: this.battle.version, events: result.events.length };
       this.remember(origin.seat, origin.cid, { kind: "ack", reply: ack });
@@ -271,6 +286,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // Refusals that depend on the moment (turn, phase) are not replayed: a re-send is judged anew.
     if (seat && cid && code !== "stale") this.remember(seat, cid, { kind: "error", reply });
     client.send("error", reply);
+    const holder = seat ?? this.seats.ofSession(client.sessionId);
+    notify("commandRejected", { roomId: this.roomId, seat: holder && seatInfo(holder), type, cid, code, message });
   }
 
   private seatOf(client: BattleClient, type: string, payload: unknown): Seat | undefined {
@@ -334,26 +351,36 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   /** Which ships a seat sees in detail: the GM all, a player its own and those its side has locked. */
-  private refreshView(client: BattleClient, seat: Seat) {
+  private refreshView(client: BattleClient, seat: Seat, locked: Set<string>) {
     const view = client.view;
     if (!view) return;
     for (const ship of this.state.ships.values()) {
-      const entitled = seat.role === "gm" || ship.id === seat.shipId || this.lockedByPlayers(ship.id);
+      const entitled = seat.role === "gm" || ship.id === seat.shipId || locked.has(ship.id);
       const has = view.hasTag(ship, DETAIL);
       if (entitled && !has) view.add(ship, DETAIL);
       else if (!entitled && has) view.remove(ship, DETAIL);
     }
   }
 
+  /** Re-filters every client's view, but only when the set of revealed ships or the ships changed. */
   private refreshReveals() {
+    const locked = this.lockedByPlayers();
+    const key = `${[...locked].sort().join(",")}/${this.state.ships.size}`;
+    if (key === this.revealKey) return;
+    this.revealKey = key;
     for (const client of this.clients) {
       const seat = this.seats.ofSession(client.sessionId);
-      if (seat) this.refreshView(client, seat);
+      if (seat) this.refreshView(client, seat, locked);
     }
   }
 
-  private lockedByPlayers(shipId: string): boolean {
-    return Object.values(this.battle.ships).some((s) => s.side === "players" && !s.destroyed && s.lockedOn.includes(shipId));
+  /** NPC ships that some living player ship holds a sensor lock on: their details go to every player. */
+  private lockedByPlayers(): Set<string> {
+    const locked = new Set<string>();
+    for (const s of Object.values(this.battle.ships)) {
+      if (s.side === "players" && !s.destroyed) s.lockedOn.forEach((id) => locked.add(id));
+    }
+    return locked;
   }
 
   private updateMetadata() {
@@ -399,6 +426,10 @@ function stripJoinFields(raw: unknown): unknown {
   const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   for (const f of JOIN_FIELDS) delete copy[f];
   return copy;
+}
+
+function seatInfo(seat: Seat): SeatInfo {
+  return { seatId: seat.seatId, role: seat.role, shipId: seat.shipId };
 }
 
 function cidOf(payload: unknown): string | undefined {

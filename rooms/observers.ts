@@ -1,0 +1,52 @@
+// Cross-cutting concerns (metrics, audit trail, persistence) observe battles here instead of
+// living inside the room. Observers must not throw; a failing one is logged and skipped.
+import type { Actor, Command, LogEntry } from "../src/engine/types";
+import type { Battle } from "../src/rules/model";
+import type { ErrorCode } from "../src/commands";
+import { logger } from "../src/server/logger";
+
+export interface SeatInfo { seatId: string; role: "gm" | "player"; shipId: string }
+
+export interface CommandAccepted {
+  roomId: string; seat?: SeatInfo; ip?: string; type: string; cid?: string;
+  actor: Actor; cmd: Command; events: LogEntry[]; battle: Battle; durationMs: number;
+}
+export interface CommandRejected {
+  roomId: string; seat?: SeatInfo; ip?: string; type: string; cid?: string; code: ErrorCode; message: string;
+}
+export interface ConnectionEvent { roomId: string; seat?: SeatInfo; sessionId: string; ip?: string }
+
+export interface BattleObserver {
+  battleCreated?(e: { roomId: string; name: string; ruleset: string }): void;
+  battleDisposed?(e: { roomId: string; battle: Battle }): void;
+  commandAccepted?(e: CommandAccepted): void;
+  commandRejected?(e: CommandRejected): void;
+  /** After a state patch went out for an accepted command; `latencyMs` is receipt -> patch sent. */
+  patchSent?(e: { roomId: string; latencyMs: number }): void;
+  joined?(e: ConnectionEvent): void;
+  dropped?(e: ConnectionEvent): void;
+  reconnected?(e: ConnectionEvent): void;
+  left?(e: ConnectionEvent): void;
+}
+
+const observers: BattleObserver[] = [];
+
+export function addObserver(o: BattleObserver): () => void {
+  observers.push(o);
+  return () => {
+    const i = observers.indexOf(o);
+    if (i >= 0) observers.splice(i, 1);
+  };
+}
+
+export function notify<K extends keyof BattleObserver>(event: K, payload: Parameters<NonNullable<BattleObserver[K]>>[0]): void {
+  for (const o of observers) {
+    const fn = o[event] as ((p: typeof payload) => void) | undefined;
+    if (!fn) continue;
+    try {
+      fn.call(o, payload);
+    } catch (err) {
+      logger.error("battle observer failed", { event, error: err });
+    }
+  }
+}
