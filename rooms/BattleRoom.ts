@@ -214,6 +214,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
     const msg = parsed.data as z.infer<(typeof GM_MESSAGES)[GmMessageName]>;
     if (seat.role !== "gm") return this.reject(client, type, "forbidden", "only the GM may send gm:* messages", msg.cid);
+    if (type === "gm:releaseSeat") return this.releaseSeat(client, seat, msg as z.infer<typeof GM_MESSAGES["gm:releaseSeat"]>);
     let cmd: Command;
     switch (type) {
       case "gm:start": cmd = { type: "start" }; break;
@@ -221,8 +222,25 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       case "gm:addShip": cmd = { type: "addShip", ship: (msg as z.infer<typeof GM_MESSAGES["gm:addShip"]>).ship }; break;
       case "gm:removeShip": cmd = { type: "removeShip", shipId: (msg as z.infer<typeof GM_MESSAGES["gm:removeShip"]>).shipId }; break;
       case "gm:act": { const m = msg as z.infer<typeof GM_MESSAGES["gm:act"]>; cmd = { ...m.command, shipId: m.shipId } as ShipCommand; break; }
+      default: return;
     }
     this.run(client, seat, type, msg.cid, "v" in msg ? msg.v : undefined, { kind: "gm" }, cmd);
+  }
+
+  /** The GM frees a player's seat (the player is gone) so that somebody else can take it. */
+  private releaseSeat(client: BattleClient, gm: Seat, msg: { cid: string; seatId: string }) {
+    const seat = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
+    if (!seat) return this.reject(client, "gm:releaseSeat", "unknownSeat", `no player seat '${msg.seatId}'`, msg.cid, gm);
+    if (seat.sessionId) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
+    this.seats.remove(seat.seatId);
+    this.state.crew.delete(seat.seatId);
+    this.replies.delete(seat.seatId);
+    this.updateMetadata();
+    this.broadcastPatch();
+    const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
+    this.remember(gm, msg.cid, { kind: "ack", reply: ack });
+    client.send("ack", ack);
+    this.log.info("seat released by the GM", { seat: seat.seatId, ship: seat.shipId });
   }
 
   private onChat(client: BattleClient, payload: unknown) {

@@ -1,4 +1,5 @@
 // The server definition, shared by `npm start` (src/index.ts) and the tests (@colyseus/testing boot).
+import http from "node:http";
 import path from "node:path";
 import fs from "node:fs";
 import express from "express";
@@ -7,11 +8,31 @@ import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core"
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
+import { logger } from "./server/logger";
 import { SHIP_CLASSES } from "./data/ships";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
 
+/**
+ * The HTTP server under the WebSocket transport. A connection that never finishes its handshake
+ * (a socket that connects and stays silent) is closed after HANDSHAKE_TIMEOUT_SEC; a WebSocket
+ * that names no room is closed by Colyseus itself within a second.
+ */
+function createHttpServer(config: Config): http.Server {
+  const ms = config.HANDSHAKE_TIMEOUT_SEC * 1000;
+  const server = http.createServer({
+    headersTimeout: ms,
+    requestTimeout: ms,
+    connectionsCheckingInterval: Math.min(1000, ms),
+  });
+  // headersTimeout only runs once a request has begun; an idle timeout also catches a socket
+  // that never sends a byte. ws clears it on upgrade, so joined WebSockets are not affected.
+  server.setTimeout(ms);
+  return server;
+}
+
 export function createServer(config: Config, opts: { gracefulShutdown?: boolean } = {}) {
+  logger.level = config.LOG_LEVEL;
   BattleRoom.settings = {
     IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
     RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
@@ -20,7 +41,12 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   return defineServer({
     greet: false,
     gracefullyShutdown: opts.gracefulShutdown ?? true,
-    transport: new WebSocketTransport({ maxPayload: config.MAX_PAYLOAD_BYTES }),
+    transport: new WebSocketTransport({
+      server: createHttpServer(config),
+      maxPayload: config.MAX_PAYLOAD_BYTES,
+      pingInterval: config.PING_INTERVAL_MS,
+      pingMaxRetries: config.PING_MAX_RETRIES,
+    }),
     rooms: {
       battle: defineRoom(BattleRoom).enableRealtimeListing(),
       lobby: defineRoom(LobbyRoom),

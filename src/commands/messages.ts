@@ -43,6 +43,7 @@ export const gmEndMsg = z.strictObject({
 });
 export const gmAddShipMsg = z.strictObject({ cid: commandId, ship: shipSpecSchema });
 export const gmRemoveShipMsg = z.strictObject({ cid: commandId, shipId });
+export const gmReleaseSeatMsg = z.strictObject({ cid: commandId, seatId: z.string().min(1).max(16).regex(/^s[0-9]+$/) });
 export const gmActMsg = z.strictObject({ ...base, shipId, command: shipCommandForGm });
 
 /** Message name -> payload schema. The names are part of the public protocol (docs/protocol.md). */
@@ -65,6 +66,7 @@ export const GM_MESSAGES = {
   "gm:addShip": gmAddShipMsg,
   "gm:removeShip": gmRemoveShipMsg,
   "gm:act": gmActMsg,
+  "gm:releaseSeat": gmReleaseSeatMsg,
 } as const;
 
 export type ShipMessageName = keyof typeof SHIP_MESSAGES;

@@ -2,7 +2,7 @@
 export type ErrorCode =
   | "invalid" | "forbidden" | "wrongPhase" | "notYourTurn" | "alreadyActed" | "unknownShip" | "unknownTurret"
   | "invalidTarget" | "wrongWeapon" | "noAmmo" | "outOfRange" | "systemDisabled" | "noReactionsLeft"
-  | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated";
+  | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse";
 
 /** `error`: a command was refused and changed nothing. */
 export interface ErrorReply { code: ErrorCode; message: string; cid?: string; type: string }

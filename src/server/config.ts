@@ -16,6 +16,11 @@ const envSchema = z.object({
   PATCH_RATE_MS: z.coerce.number().int().min(10).max(1000).default(50),
   /** Largest client message accepted by the WebSocket transport. */
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(512).max(1_048_576).default(4096),
+  /** WebSocket heartbeat: a connection missing PING_MAX_RETRIES pings in a row is closed. */
+  PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  PING_MAX_RETRIES: z.coerce.number().int().min(1).max(10).default(2),
+  /** A connection that has not completed its HTTP/WebSocket handshake by then is closed. */
+  HANDSHAKE_TIMEOUT_SEC: z.coerce.number().int().min(1).max(300).default(30),
   /** Serve the built web client from public/ (off for headless deployments). */
   SERVE_CLIENT: bool.default(true),
 });

@@ -7,26 +7,34 @@ export function firstEnemy(state: any, side: string): string | undefined {
   return undefined;
 }
 
-/** Plays one turn for `shipId` through `act` (a player's own commands, or gm:act). */
-export async function playTurn(client: SeatClient, shipId: string, viaGm: boolean): Promise<void> {
+/**
+ * Plays one turn for `shipId` (a player's own commands, or gm:act for the GM). `pipelined` sends
+ * every command at once and then awaits the replies: one round trip per turn on a slow link.
+ */
+export async function playTurn(client: SeatClient, shipId: string, viaGm: boolean, pipelined = false): Promise<void> {
   const state = client.state;
   const ship = state.ships.get(shipId);
   const target = firstEnemy(state, ship.side);
   const v = state.round * 256 + state.turnIndex;
   const send = (type: string, payload: Record<string, unknown>) =>
     viaGm ? client.command("gm:act", { shipId, v, command: { type, ...payload } }) : client.command(`space:${type}`, { ...payload, v });
+  const pending: Promise<unknown>[] = [];
   if (target) {
     for (const turret of [...(ship.turrets ?? [])]) {
       if (turret.weapon === "sandcaster") continue;
-      if (turret.weapon === "missileRack") await send("launchMissile", { turretId: turret.id, targetId: target, missile: turret.smartMissiles > 0 ? "smart" : "standard" });
-      else await send("fire", { turretId: turret.id, targetId: target });
+      const sent = turret.weapon === "missileRack"
+        ? send("launchMissile", { turretId: turret.id, targetId: target, missile: turret.smartMissiles > 0 ? "smart" : "standard" })
+        : send("fire", { turretId: turret.id, targetId: target });
+      if (pipelined) pending.push(sent);
+      else await sent;
     }
   }
-  await send("endTurn", {});
+  pending.push(send("endTurn", {}));
+  await Promise.all(pending);
 }
 
 /** Keeps a client playing its ship(s) until the battle ends. Returns a stop function. */
-export function autoPlay(client: SeatClient, opts: { gm: boolean; shipId?: string }): () => void {
+export function autoPlay(client: SeatClient, opts: { gm: boolean; shipId?: string; pipelined?: boolean }): () => void {
   let busy = false;
   let stopped = false;
   const tick = async () => {
@@ -39,7 +47,7 @@ export function autoPlay(client: SeatClient, opts: { gm: boolean; shipId?: strin
     if (!mine) return;
     busy = true;
     try {
-      await playTurn(client, active.id, opts.gm);
+      await playTurn(client, active.id, opts.gm, opts.pipelined);
     } catch {
       // a reply lost to a closing room; the next state change retries
     } finally {

@@ -28,7 +28,7 @@ export interface TestServer {
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", ...env });
+  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...env });
   const server = createServer(config, { gracefulShutdown: false });
   await server.listen(port, "127.0.0.1");
   const colyseus = new ColyseusTestServer(server);
