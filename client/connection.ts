@@ -137,6 +137,15 @@ export class BattleSession {
   /** Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. */
   command(type: string, payload: Record<string, unknown> = {}, stamp = true): string {
     const cid = newCid();
+    // Never lose a command silently: once the connection is gone for good, refuse it visibly.
+    // While reconnecting the SDK queues it and sends it on reconnection; its cid makes a
+    // duplicate harmless and its turn stamp makes a late one come back as `stale`.
+    if (this.status.kind === "disconnected") {
+      const refusal: ErrorReply = { type, code: "notConnected", message: "not connected: the command was not sent", cid };
+      this.errors.push(refusal);
+      this.errorListeners.forEach((l) => l(refusal));
+      return cid;
+    }
     const body: Record<string, unknown> = { ...payload, cid };
     if (stamp) body.v = this.turnStamp();
     this.room.send(type, body);

@@ -2,7 +2,9 @@
 export type ErrorCode =
   | "invalid" | "forbidden" | "wrongPhase" | "notYourTurn" | "alreadyActed" | "unknownShip" | "unknownTurret"
   | "invalidTarget" | "wrongWeapon" | "noAmmo" | "outOfRange" | "systemDisabled" | "noReactionsLeft"
-  | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse";
+  | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse"
+  /** client-side only: the web client refuses a command while it has no connection */
+  | "notConnected";
 
 /** `error`: a command was refused and changed nothing. */
 export interface ErrorReply { code: ErrorCode; message: string; cid?: string; type: string }
