@@ -31,3 +31,19 @@ describe("turn timeout and idle battles", function () {
     assert.ok(left, "clients are disconnected when the idle battle closes");
   });
 });
+
+describe("empty battles", function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server.close(); });
+
+  it("disposes a battle when everybody has left", async () => {
+    const { gm, player, roomId } = await gmAndPlayer(server);
+    assert.ok(server.colyseus.getRoomById(roomId));
+    await player.room.leave();
+    await gm.room.leave();
+    for (let i = 0; i < 50 && server.colyseus.getRoomById(roomId); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(server.colyseus.getRoomById(roomId), undefined);
+  });
+});
