@@ -267,7 +267,11 @@ function combatLog(s: AnyState): HTMLElement {
         const roll = dice.length
           ? ` [${dice.join("+")}${mods.map((m) => ` ${m.value >= 0 ? "+" : "−"}${Math.abs(m.value)} ${m.label}`).join("")} = ${e.total}]`
           : "";
-        return h("li", { testid: "log-entry", "data-seq": String(e.seq) },
+        // The full text with the target's armour reaches only those entitled to it (the GM, the
+        // target's own crew, a locking side); it is offered as the entry's tooltip.
+        const attrs: Record<string, string> = { testid: "log-entry", "data-seq": String(e.seq) };
+        if (e.detail) attrs.title = e.detail;
+        return h("li", attrs,
           h("strong", {}, name(e.actor)), ` ${e.action}`, e.target ? ` → ${name(e.target)}` : "", e.result ? `: ${e.result}` : "",
           h("span", { class: "muted" }, roll));
       })))));

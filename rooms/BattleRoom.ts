@@ -14,7 +14,7 @@ import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
 import { createDice, type SeededDice } from "../src/rules/dice";
 import type { Battle, LogEntry, Role } from "../src/rules/model";
-import { BattleState, ChatLine, CrewMember, DETAIL } from "../schema/BattleState";
+import { BattleState, ChatLine, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
 import { syncBattle, appendLog } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
@@ -278,8 +278,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.commandLog.push({ actor, cmd });
     this.fullLog.push(...result.events);
     syncBattle(this.state, this.battle, activeShipId(this.battle) ?? "");
-    appendLog(this.state, result.events);
+    const detailed = appendLog(this.state, result.events);
     this.refreshReveals();
+    if (detailed.length) this.revealLogDetails(detailed);
     this.afterTurnChange();
     this.touchIdle();
     const applied = performance.now();
@@ -373,11 +374,28 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const view = client.view;
     if (!view) return;
     for (const ship of this.state.ships.values()) {
-      const entitled = seat.role === "gm" || ship.id === seat.shipId || locked.has(ship.id);
+      const entitled = this.entitled(seat, ship.id, locked);
       const has = view.hasTag(ship, DETAIL);
       if (entitled && !has) view.add(ship, DETAIL);
       else if (!entitled && has) view.remove(ship, DETAIL);
     }
+    for (const entry of this.state.log) {
+      if (entry.detail && !view.hasTag(entry, DETAIL) && this.entitled(seat, entry.target, locked)) view.add(entry, DETAIL);
+    }
+  }
+
+  /** Shows the full text of new log entries to the clients entitled to their target's details. */
+  private revealLogDetails(entries: LogEntryState[]) {
+    const locked = this.lockedByPlayers();
+    for (const client of this.clients) {
+      const seat = this.seats.ofSession(client.sessionId);
+      if (!seat || !client.view) continue;
+      for (const e of entries) if (this.entitled(seat, e.target, locked)) client.view.add(e, DETAIL);
+    }
+  }
+
+  private entitled(seat: Seat, shipId: string, locked: Set<string>): boolean {
+    return seat.role === "gm" || shipId === seat.shipId || locked.has(shipId);
   }
 
   /** Re-filters every client's view, but only when the set of revealed ships or the ships changed. */

@@ -78,7 +78,10 @@ export class LogEntryState extends Schema {
   @type(["uint8"]) dice = new ArraySchema<number>();
   @type([Modifier]) modifiers = new ArraySchema<Modifier>();
   @type("int16") total = 0;
-  @type("string") result = "";
+  @type("string") result = "";        // what everybody may read
+  // The full text with the target's armour, for those who may see the target's details.
+  @view(DETAIL) @type("string") detail = "";
+  @view(DETAIL) @type([Modifier]) detailModifiers = new ArraySchema<Modifier>();
 }
 
 export class ChatLine extends Schema {

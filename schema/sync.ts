@@ -95,18 +95,29 @@ function syncStrings(target: ArraySchema<string>, source: readonly string[]): vo
   target.splice(0, target.length, ...source);
 }
 
-/** Appends new log entries and drops those older than the rounds kept on the wire. */
-export function appendLog(state: BattleState, events: LogEntry[]): void {
+/**
+ * Appends new log entries and drops those older than the rounds kept on the wire. Returns the
+ * entries that carry a hidden detail, for the room to reveal to the clients entitled to it.
+ */
+export function appendLog(state: BattleState, events: LogEntry[]): LogEntryState[] {
+  const withDetail: LogEntryState[] = [];
   for (const e of events) {
     const entry = new LogEntryState().assign({
-      seq: e.seq, round: e.round, actor: e.actor, action: e.action, target: e.target ?? "", total: e.total ?? 0, result: e.result,
+      seq: e.seq, round: e.round, actor: e.actor, action: e.action, target: e.target ?? "", total: e.total ?? 0,
+      result: e.publicResult ?? e.result,
     });
     entry.dice.push(...e.dice);
-    for (const m of e.modifiers) entry.modifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+    for (const m of e.publicModifiers ?? e.modifiers) entry.modifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+    if (e.publicResult !== undefined) {
+      entry.detail = e.result;
+      for (const m of e.modifiers) entry.detailModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+      withDetail.push(entry);
+    }
     state.log.push(entry);
   }
   const oldest = state.round - LOG_ROUNDS_KEPT + 1;
   let drop = 0;
   while (drop < state.log.length && state.log[drop].round < oldest) drop++;
   if (drop > 0) state.log.splice(0, drop);
+  return withDetail;
 }

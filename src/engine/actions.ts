@@ -79,6 +79,7 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
     emit(battle, ctx.events, {
       actor: attacker.id, action: "fire", target: target.id, dice: [...c.dice, ...out.dice], modifiers: [...c.modifiers, ...out.modifiers],
       total: c.total, result: `${head}: hit (${c.total} vs 8+): ${out.text}`,
+      publicResult: `${head}: hit (${c.total} vs 8+): ${out.publicText}`, publicModifiers: [...c.modifiers, ...out.publicModifiers],
     });
   }
 }

@@ -57,6 +57,7 @@ export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]):
       actor: m.fromShipId, action: "missileArrives", target: target.id, dice: [...att.dice, ...out.dice],
       modifiers: [...att.modifiers, ...out.modifiers], total: att.total,
       result: `${label} hits (${att.total} vs ${m.toHit}+): ${out.text}`,
+      publicResult: `${label} hits (${att.total} vs ${m.toHit}+): ${out.publicText}`, publicModifiers: [...att.modifiers, ...out.publicModifiers],
     });
   }
   battle.missiles = staying;

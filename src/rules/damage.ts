@@ -119,6 +119,8 @@ export interface DamageOutcome {
   modifiers: Modifier[];
   damage: number;          // points after armour (and sand)
   text: string;            // e.g. "7 damage − 2 armour → two single hits: sensors damaged, hull −1"
+  publicText: string;      // the same without the target's armour: "7 damage → two single hits: …"
+  publicModifiers: Modifier[]; // the modifiers without the target's armour
 }
 
 export interface SandcasterResult { dice: number[]; value: number; modifiers: Modifier[]; text: string }
@@ -242,8 +244,9 @@ export function resolveDamage(dice: Dice, ship: Ship, input: DamageInput): Damag
     if (input.radiation && damage > 0 && !applied.ship.destroyed) {
       applyCeLocationHit(applied.ship, "crew", 1, lines);
     }
-    const text = damage > 0 ? `${head} → ${describeHits(applied.hits)}: ${lines.join(", ")}` : `${head} → no damage`;
-    return { ship: applied.ship, dice: allDice, modifiers, damage, text };
+    const tail = damage > 0 ? `${describeHits(applied.hits)}: ${lines.join(", ")}` : "no damage";
+    const publicHead = `${raw} damage${sand ? ` − ${sand} sand` : ""}`;
+    return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers) };
   }
   const sandArmour = input.sand?.value ?? 0;
   if (input.effect !== 0) modifiers.push({ label: "effect", value: input.effect });
@@ -253,6 +256,12 @@ export function resolveDamage(dice: Dice, ship: Ship, input: DamageInput): Damag
   head = `${raw}${input.effect ? ` + ${input.effect} effect` : ""} − ${ship.armour + sandArmour} armour`;
   const applied = applyMgt2eDamage(dice, ship, damage, input.effect);
   allDice.push(...applied.dice);
-  const text = damage > 0 ? `${head} → ${applied.lines.join(", ")}` : `${head} → no damage`;
-  return { ship: applied.ship, dice: allDice, modifiers, damage, text };
+  const tail = damage > 0 ? applied.lines.join(", ") : "no damage";
+  const publicHead = `${raw}${input.effect ? ` + ${input.effect} effect` : ""}${sandArmour ? ` vs sand ${sandArmour}` : ""}`;
+  return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers) };
+}
+
+/** The target's own armour is hidden information; everything else about the roll is not. */
+function withoutArmour(modifiers: Modifier[]): Modifier[] {
+  return modifiers.filter((m) => m.label !== "armour");
 }

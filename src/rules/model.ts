@@ -85,6 +85,12 @@ export interface LogEntry {
   modifiers: { label: string; value: number }[];
   total?: number;
   result: string;          // short human text
+  /**
+   * What observers not entitled to the target's details see instead (no armour figure), when it
+   * differs: as at the table, the attacker rolls the damage and the referee applies armour.
+   */
+  publicResult?: string;
+  publicModifiers?: { label: string; value: number }[];
 }
 
 export type BattlePhase = "setup" | "combat" | "ended";

@@ -46,6 +46,36 @@ describe("hidden information", function () {
     assert.ok(player.state.ships.get("n1").turrets.length > 0);
   });
 
+  it("keeps an unlocked NPC's armour out of the combat log a player receives, while the GM reads it", async () => {
+    const { gm, player, roomId } = await gmAndPlayer(server, { turnTimeoutSec: 600 });
+    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const armour = room.engineState().ships.n1.armour;
+    assert.equal((await gm.command("gm:start")).kind, "ack");
+    const hitOnNpc = (s: any) => [...s.log].find((e: any) => e.target === "n1" && e.action === "fire" && / hit /.test(e.result));
+    for (let turn = 0; turn < 40 && !hitOnNpc(gm.state); turn++) {
+      const s = gm.state;
+      const v = s.round * 256 + s.turnIndex;
+      if (s.activeShipId === "p1") {
+        await player.until((ps) => ps.version >= s.version, 3000);
+        await player.command("space:fire", { turretId: "t1", targetId: "n1", v });
+        await player.command("space:endTurn", { v });
+      } else {
+        await gm.command("gm:act", { shipId: s.activeShipId, v, command: { type: "endTurn" } });
+      }
+    }
+    const gmEntry = hitOnNpc(gm.state);
+    assert.ok(gmEntry, "a hit on the NPC within 40 turns");
+    assert.match(gmEntry.detail, new RegExp(`− ${armour} armour`), "the GM reads the armour");
+    assert.ok(gmEntry.detailModifiers.some((m: any) => m.label === "armour"));
+    await player.until((ps) => ps.version >= gm.state.version, 3000, "the player's log");
+    const seen = [...player.state.log].find((e: any) => e.seq === gmEntry.seq);
+    assert.ok(seen, "the player sees the hit");
+    assert.doesNotMatch(seen.result, /armour/, "the public text names no armour");
+    assert.ok(!seen.detail, "the detail text is not sent to the player");
+    assert.ok(![...seen.modifiers].some((m: any) => m.label === "armour"), "no armour modifier is sent to the player");
+    assert.equal(seen.detailModifiers?.length ?? 0, 0);
+  });
+
   it("never sends seat keys or the join password in state or room metadata", async () => {
     const { gm, player, roomId } = await gmAndPlayer(server, { password: "s3cret-pass" });
     const json = JSON.stringify(player.state.toJSON());
