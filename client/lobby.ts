@@ -10,6 +10,7 @@ import { bandLabel, roleLabel, rulesetLabel } from "./labels";
 export interface BattleListing {
   roomId: string; clients: number; name: string; ruleset: string; phase: string;
   players: number; maxPlayers: number; hasPassword: boolean; round: number;
+  playerShips?: { id: string; name: string; className: string; taken: string[] }[];
 }
 export type Catalogue = Record<string, ShipClass>;
 
@@ -123,8 +124,10 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
   function showJoin(b: BattleListing) {
     const nameIn = h("input", { name: "playerName", required: true, maxlength: LIMITS.name, autocomplete: "nickname", testid: "join-name" });
     const pwIn = h("input", { name: "password", type: "password", maxlength: LIMITS.password, autocomplete: "current-password", testid: "join-password" });
+    // The listing names the battle's player ships and the positions already held on each.
+    const ships = b.playerShips ?? Array.from({ length: LIMITS.maxPlayerShips }, (_, i) => ({ id: `p${i + 1}`, name: `Player ship ${i + 1}`, className: "", taken: [] as string[] }));
     const shipSel = h("select", { name: "shipId", testid: "join-ship" },
-      Array.from({ length: LIMITS.maxPlayerShips }, (_, i) => option(`p${i + 1}`, `Player ship ${i + 1} (p${i + 1})`)));
+      ships.map((s) => option(s.id, `${s.name} (${s.id})${s.taken.length ? ` — taken: ${s.taken.map(roleLabel).join(", ")}` : ""}`)));
     const boxes = ROLES.map((r) => h("label", { class: "check" },
       h("input", { type: "checkbox", name: "positions", value: r, testid: `join-pos-${r}` }), roleLabel(r)));
     const err = h("p", { class: "error", role: "alert", testid: "join-error" });

@@ -26,6 +26,8 @@ export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GR
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
   name: string; ruleset: string; phase: string; players: number; maxPlayers: number; hasPassword: boolean; round: number;
+  /** The player ships a newcomer may choose, with the crew positions already held. */
+  playerShips: { id: string; name: string; className: string; taken: string[] }[];
 }
 
 interface UserData { seatId: string }
@@ -420,12 +422,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   private updateMetadata() {
+    const playerShips = Object.values(this.battle.ships)
+      .filter((s) => s.side === "players" && !s.destroyed && !s.escaped)
+      .map((s) => ({ id: s.id, name: s.name, className: s.className, taken: this.seats.players.filter((p) => p.shipId === s.id).flatMap((p) => p.positions) }));
     const meta: BattleMetadata = {
       name: this.options.name, ruleset: this.options.ruleset, phase: this.battle.phase, round: this.battle.round,
-      players: this.seats.players.length, maxPlayers: this.options.maxPlayers, hasPassword: this.password !== undefined,
+      players: this.seats.players.length, maxPlayers: this.options.maxPlayers, hasPassword: this.password !== undefined, playerShips,
     };
     const m = this.metadata;
-    if (m && m.phase === meta.phase && m.players === meta.players && m.round === meta.round) return;
+    if (m && JSON.stringify(m) === JSON.stringify(meta)) return;
     void this.setMetadata(meta);
   }
 

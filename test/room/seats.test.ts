@@ -92,6 +92,7 @@ describe("seats", function () {
     assert.equal(entry.phase, "setup");
     assert.equal(entry.players, 1);
     assert.equal(entry.hasPassword, false);
+    assert.deepEqual(entry.playerShips, [{ id: "p1", name: "Beowulf", className: "freeTrader", taken: ALL_ROLES }]);
   });
 });
 
