@@ -2,21 +2,12 @@
 // (src/index.ts through tsx, without the client build), and sampled through /proc.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One free-port helper for tests and the runner.
+export { freePort } from "../../test/support/ports";
 
 export interface ServerProcess {
   child: ChildProcess;

@@ -1,21 +1,12 @@
 // Boots the real server definition (the one `npm start` uses) on a free loopback port.
 import "../../src/server/polyfills";
-import net from "node:net";
+import { freePort } from "./ports";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { createServer } from "../../src/app.config";
 import { loadConfig, type Config } from "../../src/server/config";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface TestServer {
   colyseus: ColyseusTestServer;
