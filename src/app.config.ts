@@ -6,6 +6,8 @@ import express from "express";
 import helmet from "helmet";
 import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { RedisDriver } from "@colyseus/redis-driver";
 import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
 import { logger } from "./server/logger";
@@ -38,8 +40,17 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
     RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
     PATCH_RATE_MS: config.PATCH_RATE_MS,
   };
+  // With Redis, processes share presence and the room registry so any one can route a client.
+  const scaleOut = config.REDIS_URL
+    ? {
+        presence: new RedisPresence(config.REDIS_URL),
+        driver: new RedisDriver(config.REDIS_URL),
+        publicAddress: config.PUBLIC_ADDRESS ?? `${config.HOST}:${config.PORT}`,
+      }
+    : {};
   return defineServer({
     greet: false,
+    ...scaleOut,
     gracefullyShutdown: opts.gracefulShutdown ?? true,
     transport: new WebSocketTransport({
       server: createHttpServer(config),

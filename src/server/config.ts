@@ -23,6 +23,10 @@ const envSchema = z.object({
   HANDSHAKE_TIMEOUT_SEC: z.coerce.number().int().min(1).max(300).default(30),
   /** Serve the built web client from public/ (off for headless deployments). */
   SERVE_CLIENT: bool.default(true),
+  /** Redis for presence and matchmaking across processes; unset: the embedded in-memory defaults. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL").optional(),
+  /** host:port clients reach this process at, when several processes share Redis (defaults to HOST:PORT). */
+  PUBLIC_ADDRESS: z.string().regex(/^[\w.-]+(:\d+)?(\/\S*)?$/, "host[:port][/path]").optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;
