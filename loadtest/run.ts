@@ -5,6 +5,7 @@
 //                       [--fail-on-loss] [--fail-on-join-failure] [--max-p99 MS] [--cpu-prof]
 //   npm run loadtest -- --players 2 --npc 0 ...            1v1: one player vs one GM-acted ship
 //   npm run loadtest -- --capacity 10,50,100,250,500,1000 --duration 30 --name capacity
+//   npm run loadtest -- --battles 100 --processes 2 --redis     two processes on one real Redis
 //
 // Writes loadtest/results/<name>.{json,md,svg}. Exit 0 when the pass criteria held, 1 otherwise,
 // 2 on bad arguments. The server child is always killed on exit.
@@ -37,7 +38,9 @@ const USAGE = `usage: npm run loadtest -- [options]
   --capacity a,b,c       capacity mode: one run per battle count (each --duration s, fresh server),
                          stopping once p99 > --capacity-p99 (default 100 ms) or a join fails
   --quiet                no progress lines
-  --processes N --redis  multi-process mode (not available yet)`;
+  --redis                start a real redis-server (free loopback port) and give every server REDIS_URL
+  --processes N          N server processes sharing that Redis (needs --redis); each new client enters
+                         through the next process, so the matchmaker routes GM and players across them`;
 
 type Args = Record<string, string | true>;
 
@@ -105,6 +108,10 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
     maxP99Ms: a["max-p99"] !== undefined ? num(a, "max-p99", 0, 0, 1e7) : undefined,
   };
   if (a.port !== undefined) run.port = num(a, "port", 0, 1, 65535);
+  run.processes = num(a, "processes", 1, 1, 16);
+  run.redis = !!a.redis;
+  if (run.processes > 1 && !run.redis) throw new UsageError("--processes N > 1 needs --redis (processes share presence and rooms through Redis)");
+  if (run.processes > 1 && (run.latencyMs! > 0 || run.jitterMs! > 0 || run.lossPct! > 0)) throw new UsageError("--latency/--jitter/--loss route through one proxy in front of one process: use them without --processes");
   const capacity = typeof a.capacity === "string" ? a.capacity.split(",").map((s) => Number(s)) : undefined;
   if (capacity && capacity.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError("--capacity takes a comma list of battle counts");
   return { run, capacity, capacityP99: num(a, "capacity-p99", 100, 1, 1e6) };
@@ -183,10 +190,6 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
     if (args.help) { process.stdout.write(`${USAGE}\n`); return 0; }
-    if (args.processes !== undefined || args.redis !== undefined) {
-      process.stderr.write("multi-process mode (--processes/--redis) is not available yet\n");
-      return 2;
-    }
     parsed = optionsFromArgs(args);
   } catch (err) {
     if (err instanceof UsageError) { process.stderr.write(`${err.message}\n\n${USAGE}\n`); return 2; }

@@ -65,6 +65,14 @@ export function markdown(r: RunResult, svgName: string): string {
     `|---|---|---|---|---|---|---|---|---|---|---|---|`,
     `| ${r.server.cpuPctMean} % | ${r.server.cpuPctMax} % | ${r.server.rssMbStart.toFixed(1)} MB | ${r.server.rssMbEnd.toFixed(1)} MB | ${r.server.rssMbMax.toFixed(1)} MB | ${g.slopePerMin.toFixed(2)} MB/min | ${r.runner.cpuPctMean} % | ${r.runner.lagP99MaxMs} ms | ${fmtBytes(r.network.bytesIn)} | ${fmtBytes(r.network.bytesInPerSec)} | ${fmtBytes(r.network.bytesOut)} | ${fmtBytes(r.network.bytesOutPerSec)} |`,
     ``,
+    ...(r.server.processes.length > 1
+      ? [
+          `Per server process (all ${r.server.processes.length} share one redis-server; the figures above are their sums):`, ``,
+          `| process | port | CPU mean | CPU max | RSS start | end | max | crashed |`, `|---|---|---|---|---|---|---|---|`,
+          ...r.server.processes.map((p, i) => `| ${i + 1} | ${p.port} | ${p.cpuPctMean} % | ${p.cpuPctMax} % | ${p.rssMbStart.toFixed(1)} MB | ${p.rssMbEnd.toFixed(1)} MB | ${p.rssMbMax.toFixed(1)} MB | ${p.crashed ? "yes" : "no"} |`),
+          ``,
+        ]
+      : []),
     `CPU % is of one core (100 % = one core busy). Battles: ${r.battles.created} created, ${r.battles.started} started, ${r.battles.ended} ended (${r.battles.endedByGm} ended by the GM after ${c.plan.maxRounds} rounds). Peak clients: ${r.clients.peak}.`,
     ``,
     `## Errors`,

@@ -9,6 +9,8 @@ import { Metrics } from "./metrics";
 import { DEFAULT_PLAN, Gate, Group, shipsFor, type BattlePlan } from "./bot";
 import { ProcSampler, ROOT, freePort, startServer, type ServerProcess } from "./server";
 import { startNetSim, type NetProxy } from "./netsim";
+import { startRedis, type RedisProcess } from "./redis";
+import { Client } from "@colyseus/sdk";
 import type { Percentiles } from "./histogram";
 
 export interface RunOptions {
@@ -19,6 +21,10 @@ export interface RunOptions {
   /** After the stop: how long outstanding commands may still be answered before they count as lost. */
   graceSec: number;
   port?: number;
+  /** Server processes sharing one Redis (needs `redis`); clients are spread over them round-robin. */
+  processes: number;
+  /** Start a real redis-server and give every server process REDIS_URL. */
+  redis: boolean;
   latencyMs: number;
   jitterMs: number;
   lossPct: number;
@@ -36,7 +42,7 @@ export interface RunOptions {
 }
 
 export const DEFAULT_RUN: RunOptions = {
-  name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5,
+  name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5, processes: 1, redis: false,
   latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {},
   failOnLoss: false, failOnJoinFailure: false, outDir: path.join(ROOT, "loadtest", "results"),
 };
@@ -45,8 +51,12 @@ export interface Sample {
   t: number; battlesActive: number; clients: number; sent: number; acked: number;
   samples: number; p50: number; p95: number; p99: number;
   serverCpuPct: number; serverRssMb: number; runnerCpuPct: number; runnerLagP99Ms: number;
+  /** Per server process, in start order (one entry in single-process runs). */
+  perProcess: { cpuPct: number; rssMb: number }[];
   bytesInPerSec: number; bytesOutPerSec: number;
 }
+
+export interface ProcessFigures { port: number; cpuPctMean: number; cpuPctMax: number; rssMbStart: number; rssMbEnd: number; rssMbMax: number; crashed: boolean }
 
 export interface RunResult {
   name: string;
@@ -61,7 +71,11 @@ export interface RunResult {
   ackRtt: Percentiles;
   battles: { created: number; started: number; ended: number; endedByGm: number };
   clients: { peak: number };
-  server: { crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; cpuPctMean: number; cpuPctMax: number; rssMbStart: number; rssMbEnd: number; rssMbMax: number };
+  /** All server processes together (CPU % summed over processes, RSS summed); `processes` one by one. */
+  server: {
+    crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; cpuPctMean: number; cpuPctMax: number; rssMbStart: number; rssMbEnd: number; rssMbMax: number;
+    processes: ProcessFigures[];
+  };
   runner: { cpuPctMean: number; lagP99MaxMs: number };
   network: { bytesIn: number; bytesOut: number; bytesInPerSec: number; bytesOutPerSec: number; messagesIn: number; netsim?: Record<string, number> };
   errors: { joinFailures: number; disconnects: Record<string, number>; drops: number; reconnects: number; refusedByCode: Record<string, number>; timeouts: number; lost: number; other: Record<string, number> };
@@ -78,8 +92,10 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   const startedAt = new Date().toISOString();
   fs.mkdirSync(opts.outDir, { recursive: true });
 
-  const port = opts.port ?? (await freePort());
-  let server: ServerProcess | undefined;
+  if (opts.processes > 1 && !opts.redis) throw new Error("several server processes need --redis");
+  if (opts.processes > 1 && (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0)) throw new Error("the netsim proxy fronts one server process");
+  const servers: ServerProcess[] = [];
+  let redis: RedisProcess | undefined;
   let proxy: NetProxy | undefined;
   const metrics = new Metrics();
   const groups: Group[] = [];
@@ -94,8 +110,20 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   try {
     const nodeArgs: string[] = [];
     if (opts.cpuProf) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.outDir, `${opts.name}.cpuprofile`)}`);
-    say(`starting server on 127.0.0.1:${port}…`);
-    server = await startServer({ port, env: opts.serverEnv, nodeArgs, logFile: path.join(opts.outDir, `${opts.name}.server.log`) });
+    if (opts.redis) {
+      redis = await startRedis();
+      say(`redis-server on ${redis.url}`);
+    }
+    for (let i = 0; i < opts.processes; i++) {
+      const port = i === 0 && opts.port ? opts.port : await freePort();
+      const env: Record<string, string> = { ...opts.serverEnv };
+      if (redis) Object.assign(env, { REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}` });
+      say(`starting server ${i + 1}/${opts.processes} on 127.0.0.1:${port}…`);
+      const logFile = path.join(opts.outDir, `${opts.name}.server${opts.processes > 1 ? `-${i + 1}` : ""}.log`);
+      servers.push(await startServer({ port, env, nodeArgs, logFile }));
+    }
+    const server = servers[0]!;
+    const port = server.port;
     let endpointPort = port;
     if (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0) {
       proxy = await startNetSim(port, { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, lossPct: opts.lossPct });
@@ -103,9 +131,14 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       say(`netsim proxy on 127.0.0.1:${proxy.port} (latency ${opts.latencyMs} ms, jitter ${opts.jitterMs} ms, loss ${opts.lossPct} %)`);
     }
     const endpoint = `ws://127.0.0.1:${endpointPort}`;
+    // Several processes: each new client enters through the next process, so GM and players of
+    // one battle usually enter through different processes and the matchmaker must route them.
+    let nextEndpoint = 0;
+    const sdk = servers.length > 1 ? () => new Client(`ws://127.0.0.1:${servers[nextEndpoint++ % servers.length]!.port}`) : undefined;
+    const anyCrashed = () => servers.some((p) => p.crashed);
     const { seatedPlayers } = shipsFor(opts.plan);
 
-    const serverSampler = new ProcSampler(server.pid);
+    const samplers = servers.map((p) => new ProcSampler(p.pid));
     let runnerCpu = process.cpuUsage();
     let lastTick = performance.now();
     let lastBytesIn = 0;
@@ -117,7 +150,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     let release!: () => void;
     const leaveAllowed = new Promise<void>((r) => { release = r; });
     releaseLeaves = release;
-    const ctx = { endpoint, plan: opts.plan, metrics, gate, stopped: () => stopped, leaveAllowed };
+    const ctx = { endpoint, plan: opts.plan, metrics, gate, stopped: () => stopped, leaveAllowed, sdk };
     const loops: Promise<void>[] = [];
     const firstJoins: Promise<void>[] = [];
     for (let i = 0; i < opts.battles; i++) {
@@ -136,7 +169,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       const now = performance.now();
       const dt = (now - lastTick) / 1000;
       lastTick = now;
-      const srv = serverSampler.sample();
+      const perProcess = samplers.map((x) => x.sample() ?? { cpuPct: 0, rssMb: 0 });
+      const srv = { cpuPct: perProcess.reduce((a, p) => a + p.cpuPct, 0), rssMb: perProcess.reduce((a, p) => a + p.rssMb, 0) };
       const cpu = process.cpuUsage(runnerCpu);
       runnerCpu = process.cpuUsage();
       const w = metrics.latencyWindow.summary();
@@ -145,7 +179,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       const s: Sample = {
         t: round2((now - t0) / 1000), battlesActive: metrics.battles.active, clients: metrics.clients,
         sent: metrics.cmds.sent, acked: metrics.cmds.acked, samples: w.count, p50: w.p50, p95: w.p95, p99: w.p99,
-        serverCpuPct: round2(srv?.cpuPct ?? 0), serverRssMb: round2(srv?.rssMb ?? 0),
+        serverCpuPct: round2(srv.cpuPct), serverRssMb: round2(srv.rssMb),
+        perProcess: perProcess.map((p) => ({ cpuPct: round2(p.cpuPct), rssMb: round2(p.rssMb) })),
         runnerCpuPct: round2(((cpu.user + cpu.system) / 1000 / (dt * 1000)) * 100),
         runnerLagP99Ms: round2(loopDelay.percentile(99) / 1e6),
         bytesInPerSec: Math.round((metrics.bytesIn - lastBytesIn) / dt), bytesOutPerSec: Math.round((metrics.bytesOut - lastBytesOut) / dt),
@@ -154,12 +189,12 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       lastBytesIn = metrics.bytesIn;
       lastBytesOut = metrics.bytesOut;
       timeline.push(s);
-      say(`[${s.t.toFixed(0).padStart(4)}s] battles ${s.battlesActive}/${opts.battles} clients ${s.clients} cmds ${s.sent}/${s.acked} p95 ${s.p95} ms cpu ${s.serverCpuPct.toFixed(0)}% rss ${s.serverRssMb.toFixed(0)} MB runner ${s.runnerCpuPct.toFixed(0)}%${server?.crashed ? " SERVER DOWN" : ""}`);
+      say(`[${s.t.toFixed(0).padStart(4)}s] battles ${s.battlesActive}/${opts.battles} clients ${s.clients} cmds ${s.sent}/${s.acked} p95 ${s.p95} ms cpu ${s.serverCpuPct.toFixed(0)}% rss ${s.serverRssMb.toFixed(0)} MB runner ${s.runnerCpuPct.toFixed(0)}%${anyCrashed() ? " SERVER DOWN" : ""}`);
     }, 1000);
 
     // run for the duration (or until the server dies)
     const deadline = Date.now() + opts.durationSec * 1000;
-    while (Date.now() < deadline && !server.crashed) await new Promise((r) => setTimeout(r, 250));
+    while (Date.now() < deadline && !anyCrashed()) await new Promise((r) => setTimeout(r, 250));
     const durationSec = round2((performance.now() - t0) / 1000);
 
     // stop issuing commands; in-flight ones get the grace period to be answered
@@ -176,15 +211,19 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 15_000))]);
     await Promise.race([Promise.all(groups.map((g) => g.leaveAll())), new Promise((r) => setTimeout(r, 10_000))]);
 
-    const crashed = !!server.crashed;
-    const crash = server.crashed ? { ...server.crashed, tail: server.tail() } : undefined;
+    const dead = servers.find((p) => p.crashed);
+    const crashed = !!dead;
+    const crash = dead?.crashed ? { ...dead.crashed, tail: dead.tail() } : undefined;
     const netsimStats = proxy?.stats();
     await proxy?.stop();
     proxy = undefined;
-    await server.stop();
+    const processes = servers.map((p, i) => processFigures(p, timeline, i));
+    await Promise.all(servers.map((p) => p.stop()));
+    await redis?.stop();
+    redis = undefined;
 
     return finish(opts, {
-      startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats,
+      startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats, processes,
     });
   } finally {
     stopped = true;
@@ -192,13 +231,24 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     if (ticker) clearInterval(ticker);
     loopDelay.disable();
     await proxy?.stop().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    await Promise.all(servers.map((p) => p.stop().catch(() => undefined)));
+    await redis?.stop().catch(() => undefined);
   }
+}
+
+function processFigures(p: ServerProcess, tl: Sample[], i: number): ProcessFigures {
+  const xs = tl.map((s) => s.perProcess[i]).filter((x): x is { cpuPct: number; rssMb: number } => !!x && x.rssMb > 0);
+  const cpu = xs.map((x) => x.cpuPct);
+  return {
+    port: p.port, crashed: !!p.crashed,
+    cpuPctMean: round2(cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : 0), cpuPctMax: round2(Math.max(0, ...cpu)),
+    rssMbStart: xs[0]?.rssMb ?? 0, rssMbEnd: xs.at(-1)?.rssMb ?? 0, rssMbMax: Math.max(0, ...xs.map((x) => x.rssMb)),
+  };
 }
 
 function finish(
   opts: RunOptions,
-  r: { startedAt: string; durationSec: number; rampSec: number | null; metrics: Metrics; timeline: Sample[]; lost: number; crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; peakClients: number; netsimStats?: Record<string, number> },
+  r: { startedAt: string; durationSec: number; rampSec: number | null; metrics: Metrics; timeline: Sample[]; lost: number; crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; peakClients: number; netsimStats?: Record<string, number>; processes: ProcessFigures[] },
 ): RunResult {
   const m = r.metrics;
   const { ships, seatedPlayers, oneVsOne } = shipsFor(opts.plan);
@@ -219,7 +269,7 @@ function finish(
     config: { ...config, clientsPerBattle: seatedPlayers + 1, shipsPerBattle: ships.length, oneVsOne },
     environment: {
       cpus: cpus.length, cpuModel: cpus[0]?.model ?? "?", memGb: round2(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`,
-      sameMachine: `the load generator (all bot clients, one Node process) ran on the same ${cpus.length}-core machine as the server`,
+      sameMachine: `the load generator (all bot clients, one Node process) ran on the same ${cpus.length}-core machine as the server${opts.processes > 1 ? ` processes (${opts.processes}) and redis-server` : opts.redis ? " and redis-server" : ""}`,
     },
     durationSec: r.durationSec,
     rampSec: r.rampSec,
@@ -236,6 +286,7 @@ function finish(
       crashed: r.crashed, crash: r.crash,
       cpuPctMean: round2(mean(steady.map((s) => s.serverCpuPct))), cpuPctMax: round2(Math.max(0, ...steady.map((s) => s.serverCpuPct))),
       rssMbStart: steady[0]?.serverRssMb ?? 0, rssMbEnd: steady.at(-1)?.serverRssMb ?? 0, rssMbMax: Math.max(0, ...steady.map((s) => s.serverRssMb)),
+      processes: r.processes,
     },
     runner: { cpuPctMean: round2(mean(tl.map((s) => s.runnerCpuPct))), lagP99MaxMs: Math.max(0, ...tl.map((s) => s.runnerLagP99Ms)) },
     network: {
