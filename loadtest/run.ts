@@ -39,6 +39,8 @@ const USAGE = `usage: npm run loadtest -- [options]
                          stopping once p99 > --capacity-p99 (default 100 ms) or a join fails
   --quiet                no progress lines
   --redis                start a real redis-server (free loopback port) and give every server REDIS_URL
+  --bot-workers N        run the bots in N forked worker processes (default 1: in the runner itself);
+                         a battle's clients stay in one process, so latency is measured on one clock
   --processes N          N server processes sharing that Redis (needs --redis); each new client enters
                          through the next process, so the matchmaker routes GM and players across them`;
 
@@ -62,7 +64,7 @@ class UsageError extends Error {}
 
 const KNOWN = new Set(["battles", "players", "npc", "duration", "think-ms", "ruleset", "player-ships", "npc-ships", "max-rounds", "latency", "jitter", "loss",
   "name", "port", "grace", "join-concurrency", "fail-on-loss", "fail-on-join-failure", "max-p99", "cpu-prof", "capacity", "capacity-p99", "quiet",
-  "processes", "redis", "help", "turn-timeout"]);
+  "processes", "redis", "bot-workers", "help", "turn-timeout"]);
 
 function num(a: Args, key: string, def: number, min: number, max: number): number {
   const v = a[key];
@@ -110,6 +112,7 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
   if (a.port !== undefined) run.port = num(a, "port", 0, 1, 65535);
   run.processes = num(a, "processes", 1, 1, 16);
   run.redis = !!a.redis;
+  run.botWorkers = num(a, "bot-workers", 1, 1, 16);
   if (run.processes > 1 && !run.redis) throw new UsageError("--processes N > 1 needs --redis (processes share presence and rooms through Redis)");
   if (run.processes > 1 && (run.latencyMs! > 0 || run.jitterMs! > 0 || run.lossPct! > 0)) throw new UsageError("--latency/--jitter/--loss route through one proxy in front of one process: use them without --processes");
   const capacity = typeof a.capacity === "string" ? a.capacity.split(",").map((s) => Number(s)) : undefined;

@@ -5,6 +5,9 @@ const GROWTH = 1.02;
 const LOG_GROWTH = Math.log(GROWTH);
 const BUCKETS = Math.ceil(Math.log(100_000 / MIN_MS) / LOG_GROWTH) + 2;
 
+/** A histogram as sparse buckets: [bucket index, count]. */
+export interface HistogramData { buckets: [number, number][]; count: number; sum: number; max: number }
+
 export interface Percentiles { count: number; p50: number; p95: number; p99: number; max: number; mean: number }
 
 export class Histogram {
@@ -40,6 +43,22 @@ export class Histogram {
     this.count += other.count;
     this.sum += other.sum;
     if (other.max > this.max) this.max = other.max;
+  }
+
+  /** Plain data for another process (see fromJSON). */
+  toJSON(): HistogramData {
+    const buckets: [number, number][] = [];
+    this.counts.forEach((c, i) => { if (c) buckets.push([i, c]); });
+    return { buckets, count: this.count, sum: this.sum, max: this.max };
+  }
+
+  static fromJSON(d: HistogramData): Histogram {
+    const h = new Histogram();
+    for (const [i, c] of d.buckets) if (i >= 0 && i < BUCKETS) h.counts[i] = c;
+    h.count = d.count;
+    h.sum = d.sum;
+    h.max = d.max;
+    return h;
   }
 
   reset(): void {

@@ -1,5 +1,6 @@
-// Counters shared by every bot of one run. Everything is in one process, so one clock.
-import { Histogram } from "./histogram";
+// Counters shared by the bots of one process (one clock); worker processes send snapshots that
+// the runner adds up.
+import { Histogram, type HistogramData } from "./histogram";
 
 export class Metrics {
   joins = { attempted: 0, ok: 0, failed: 0 };
@@ -41,4 +42,36 @@ export class Metrics {
     this.latency.record(ms);
     this.latencyWindow.record(ms);
   }
+}
+
+/** Everything a worker reports: counters, histograms as data, and the outstanding count. */
+export interface MetricsSnapshot {
+  joins: Metrics["joins"]; joinFailures: Record<string, number>; cmds: Metrics["cmds"]; refusedByCode: Record<string, number>;
+  disconnects: Record<string, number>; drops: number; reconnects: number; otherErrors: Record<string, number>;
+  battles: Metrics["battles"]; clients: number; bytesIn: number; bytesOut: number; messagesIn: number;
+  latency: HistogramData; ackRtt: HistogramData; outstanding: number;
+}
+
+export function snapshotMetrics(m: Metrics): MetricsSnapshot {
+  return {
+    joins: { ...m.joins }, joinFailures: { ...m.joinFailures }, cmds: { ...m.cmds }, refusedByCode: { ...m.refusedByCode },
+    disconnects: { ...m.disconnects }, drops: m.drops, reconnects: m.reconnects, otherErrors: { ...m.otherErrors },
+    battles: { ...m.battles }, clients: m.clients, bytesIn: m.bytesIn, bytesOut: m.bytesOut, messagesIn: m.messagesIn,
+    latency: m.latency.toJSON(), ackRtt: m.ackRtt.toJSON(), outstanding: m.outstanding.size,
+  };
+}
+
+/** The sum of several processes' snapshots, as one Metrics (its `outstanding` map stays empty). */
+export function metricsFromSnapshot(snaps: MetricsSnapshot[]): Metrics {
+  const m = new Metrics();
+  const add = <T extends Record<string, number>>(into: T, from: T) => { for (const k of Object.keys(from) as (keyof T)[]) (into[k] as number) = ((into[k] as number | undefined) ?? 0) + from[k]; };
+  for (const s of snaps) {
+    add(m.joins, s.joins); add(m.joinFailures, s.joinFailures); add(m.cmds, s.cmds); add(m.refusedByCode, s.refusedByCode);
+    add(m.disconnects, s.disconnects); add(m.otherErrors, s.otherErrors); add(m.battles, s.battles);
+    m.drops += s.drops; m.reconnects += s.reconnects; m.clients += s.clients;
+    m.bytesIn += s.bytesIn; m.bytesOut += s.bytesOut; m.messagesIn += s.messagesIn;
+    m.latency.merge(Histogram.fromJSON(s.latency));
+    m.ackRtt.merge(Histogram.fromJSON(s.ackRtt));
+  }
+  return m;
 }

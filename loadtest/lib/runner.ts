@@ -2,15 +2,14 @@
 // everything once a second, stop, wait a grace period for replies, and return the figures.
 // Used by loadtest/run.ts (CLI) and by test/load/*.test.ts (in-process).
 import os from "node:os";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
 import fs from "node:fs";
 import { Metrics } from "./metrics";
-import { DEFAULT_PLAN, Gate, Group, shipsFor, type BattlePlan } from "./bot";
+import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./bot";
+import { localFleet, workerFleet, type Fleet } from "./fleet";
 import { ProcSampler, ROOT, freePort, startServer, type ServerProcess } from "./server";
 import { startNetSim, type NetProxy } from "./netsim";
 import { startRedis, type RedisProcess } from "./redis";
-import { Client } from "@colyseus/sdk";
 import type { Percentiles } from "./histogram";
 
 export interface RunOptions {
@@ -25,6 +24,8 @@ export interface RunOptions {
   processes: number;
   /** Start a real redis-server and give every server process REDIS_URL. */
   redis: boolean;
+  /** Bot processes: 1 = the bots run in this process; more = forked workers, tables dealt round-robin. */
+  botWorkers: number;
   latencyMs: number;
   jitterMs: number;
   lossPct: number;
@@ -42,7 +43,7 @@ export interface RunOptions {
 }
 
 export const DEFAULT_RUN: RunOptions = {
-  name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5, processes: 1, redis: false,
+  name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5, processes: 1, redis: false, botWorkers: 1,
   latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {},
   failOnLoss: false, failOnJoinFailure: false, outDir: path.join(ROOT, "loadtest", "results"),
 };
@@ -97,15 +98,11 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   const servers: ServerProcess[] = [];
   let redis: RedisProcess | undefined;
   let proxy: NetProxy | undefined;
-  const metrics = new Metrics();
-  const groups: Group[] = [];
+  let fleet: Fleet | undefined;
   const timeline: Sample[] = [];
   let ticker: NodeJS.Timeout | undefined;
-  let stopped = false;
   let peakClients = 0;
   let rampSec: number | null = null;
-  let releaseLeaves: (() => void) | undefined;
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   try {
     const nodeArgs: string[] = [];
@@ -122,21 +119,15 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       const logFile = path.join(opts.outDir, `${opts.name}.server${opts.processes > 1 ? `-${i + 1}` : ""}.log`);
       servers.push(await startServer({ port, env, nodeArgs, logFile }));
     }
-    const server = servers[0]!;
-    const port = server.port;
-    let endpointPort = port;
-    if (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0) {
-      proxy = await startNetSim(port, { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, lossPct: opts.lossPct });
-      endpointPort = proxy.port;
-      say(`netsim proxy on 127.0.0.1:${proxy.port} (latency ${opts.latencyMs} ms, jitter ${opts.jitterMs} ms, loss ${opts.lossPct} %)`);
-    }
-    const endpoint = `ws://127.0.0.1:${endpointPort}`;
     // Several processes: each new client enters through the next process, so GM and players of
     // one battle usually enter through different processes and the matchmaker must route them.
-    let nextEndpoint = 0;
-    const sdk = servers.length > 1 ? () => new Client(`ws://127.0.0.1:${servers[nextEndpoint++ % servers.length]!.port}`) : undefined;
+    let ports = servers.map((p) => p.port);
+    if (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0) {
+      proxy = await startNetSim(ports[0]!, { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, lossPct: opts.lossPct });
+      ports = [proxy.port];
+      say(`netsim proxy on 127.0.0.1:${proxy.port} (latency ${opts.latencyMs} ms, jitter ${opts.jitterMs} ms, loss ${opts.lossPct} %)`);
+    }
     const anyCrashed = () => servers.some((p) => p.crashed);
-    const { seatedPlayers } = shipsFor(opts.plan);
 
     const samplers = servers.map((p) => new ProcSampler(p.pid));
     let runnerCpu = process.cpuUsage();
@@ -144,26 +135,13 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     let lastBytesIn = 0;
     let lastBytesOut = 0;
     const t0 = performance.now();
-    loopDelay.enable();
 
-    const gate = new Gate(opts.joinConcurrency);
-    let release!: () => void;
-    const leaveAllowed = new Promise<void>((r) => { release = r; });
-    releaseLeaves = release;
-    const ctx = { endpoint, plan: opts.plan, metrics, gate, stopped: () => stopped, leaveAllowed, sdk };
-    const loops: Promise<void>[] = [];
-    const firstJoins: Promise<void>[] = [];
-    for (let i = 0; i < opts.battles; i++) {
-      const g = new Group(i + 1, ctx);
-      groups.push(g);
-      let settle!: () => void;
-      firstJoins.push(new Promise<void>((r) => { settle = r; }));
-      loops.push(g.gmLoop(() => settle()).catch((err) => { metrics.count(metrics.otherErrors, `gmLoop: ${(err as Error).message}`); settle(); }));
-      for (let k = 1; k <= seatedPlayers; k++) {
-        loops.push(g.playerLoop(k).catch((err) => { metrics.count(metrics.otherErrors, `playerLoop: ${(err as Error).message}`); }));
-      }
-    }
-    void Promise.all(firstJoins).then(() => { rampSec = round2((performance.now() - t0) / 1000); });
+    const spec = { ports, plan: opts.plan, tables: Array.from({ length: opts.battles }, (_, i) => i + 1), joinConcurrency: opts.joinConcurrency };
+    fleet = opts.botWorkers > 1 ? await workerFleet(spec, opts.botWorkers) : localFleet(spec);
+    const bots = fleet;
+    if (opts.botWorkers > 1) say(`bots in ${bots.pids().length} worker processes`);
+    const workerSamplers = bots.pids().map((pid) => new ProcSampler(pid));
+    void bots.ramped.then(() => { rampSec = round2((performance.now() - t0) / 1000); });
 
     ticker = setInterval(() => {
       const now = performance.now();
@@ -173,19 +151,19 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       const srv = { cpuPct: perProcess.reduce((a, p) => a + p.cpuPct, 0), rssMb: perProcess.reduce((a, p) => a + p.rssMb, 0) };
       const cpu = process.cpuUsage(runnerCpu);
       runnerCpu = process.cpuUsage();
-      const w = metrics.latencyWindow.summary();
-      metrics.latencyWindow.reset();
+      const workersCpu = workerSamplers.reduce((a, x) => a + (x.sample()?.cpuPct ?? 0), 0);
+      const metrics = bots.metrics();
+      const w = bots.takeWindow().summary();
       peakClients = Math.max(peakClients, metrics.clients);
       const s: Sample = {
         t: round2((now - t0) / 1000), battlesActive: metrics.battles.active, clients: metrics.clients,
         sent: metrics.cmds.sent, acked: metrics.cmds.acked, samples: w.count, p50: w.p50, p95: w.p95, p99: w.p99,
         serverCpuPct: round2(srv.cpuPct), serverRssMb: round2(srv.rssMb),
         perProcess: perProcess.map((p) => ({ cpuPct: round2(p.cpuPct), rssMb: round2(p.rssMb) })),
-        runnerCpuPct: round2(((cpu.user + cpu.system) / 1000 / (dt * 1000)) * 100),
-        runnerLagP99Ms: round2(loopDelay.percentile(99) / 1e6),
+        runnerCpuPct: round2(((cpu.user + cpu.system) / 1000 / (dt * 1000)) * 100 + workersCpu),
+        runnerLagP99Ms: round2(bots.takeLagP99Ms()),
         bytesInPerSec: Math.round((metrics.bytesIn - lastBytesIn) / dt), bytesOutPerSec: Math.round((metrics.bytesOut - lastBytesOut) / dt),
       };
-      loopDelay.reset();
       lastBytesIn = metrics.bytesIn;
       lastBytesOut = metrics.bytesOut;
       timeline.push(s);
@@ -198,18 +176,16 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const durationSec = round2((performance.now() - t0) / 1000);
 
     // stop issuing commands; in-flight ones get the grace period to be answered
-    stopped = true;
-    metrics.stopping = true;
-    groups.forEach((g) => g.wake());
+    bots.stop();
     const graceEnd = Date.now() + opts.graceSec * 1000;
-    while (metrics.outstanding.size > 0 && Date.now() < graceEnd) await new Promise((r) => setTimeout(r, 100));
-    const lost = metrics.outstanding.size;
+    // (worker fleets report outstanding counts once a second: wait at least one report)
+    if (opts.botWorkers > 1) await new Promise((r) => setTimeout(r, 1100));
+    while (bots.outstanding() > 0 && Date.now() < graceEnd) await new Promise((r) => setTimeout(r, 100));
+    const lost = bots.outstanding();
     clearInterval(ticker);
     ticker = undefined;
-    metrics.frozen = true;
-    release();
-    await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 15_000))]);
-    await Promise.race([Promise.all(groups.map((g) => g.leaveAll())), new Promise((r) => setTimeout(r, 10_000))]);
+    const metrics = await bots.finish();
+    fleet = undefined;
 
     const dead = servers.find((p) => p.crashed);
     const crashed = !!dead;
@@ -226,10 +202,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats, processes,
     });
   } finally {
-    stopped = true;
-    releaseLeaves?.();
     if (ticker) clearInterval(ticker);
-    loopDelay.disable();
+    if (fleet) await fleet.finish().catch(() => undefined);
     await proxy?.stop().catch(() => undefined);
     await Promise.all(servers.map((p) => p.stop().catch(() => undefined)));
     await redis?.stop().catch(() => undefined);
@@ -269,7 +243,7 @@ function finish(
     config: { ...config, clientsPerBattle: seatedPlayers + 1, shipsPerBattle: ships.length, oneVsOne },
     environment: {
       cpus: cpus.length, cpuModel: cpus[0]?.model ?? "?", memGb: round2(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`,
-      sameMachine: `the load generator (all bot clients, one Node process) ran on the same ${cpus.length}-core machine as the server${opts.processes > 1 ? ` processes (${opts.processes}) and redis-server` : opts.redis ? " and redis-server" : ""}`,
+      sameMachine: `the load generator (all bot clients, ${opts.botWorkers > 1 ? `${opts.botWorkers} worker processes` : "one Node process"}) ran on the same ${cpus.length}-core machine as the server${opts.processes > 1 ? ` processes (${opts.processes}) and redis-server` : opts.redis ? " and redis-server" : ""}`,
     },
     durationSec: r.durationSec,
     rampSec: r.rampSec,
