@@ -3,7 +3,7 @@
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
 import { Room, type Client, type AuthContext, ServerError, type Delayed } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
+import { StateView, type Encoder } from "@colyseus/schema";
 import type { z } from "zod";
 import {
   chatMsg, createOptionsSchema, joinOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
@@ -20,6 +20,7 @@ import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
 import { notify, type SeatInfo } from "./observers";
 import { PatchMeter } from "./patch-meter";
+import { encodedStateBytes } from "./state-size";
 import type { Config } from "../src/server/config";
 
 export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS">;
@@ -212,14 +213,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /**
    * The encoded size of the full state as the largest view receives it (what a client joining
-   * now would download): the GM's view holds every detail. Uses the room's own serializer, the
-   * same call Colyseus makes when a client joins, so encoding is cached while nothing changes.
+   * now would download): the GM's view holds every detail. Colyseus keeps the state encoder on
+   * its private serializer; the sizer encodes into its own buffer and changes nothing.
    */
   encodedStateBytes(): number {
-    const serializer = (this as unknown as { _serializer: { getFullState(client?: Client): Uint8Array } })._serializer;
-    let bytes = serializer.getFullState().byteLength;
-    for (const client of this.clients) if (client.view) bytes = Math.max(bytes, serializer.getFullState(client).byteLength);
-    return bytes;
+    const encoder = (this as unknown as { _serializer: { encoder: Encoder<BattleState> } })._serializer.encoder;
+    const views: StateView[] = [];
+    for (const client of this.clients) if (client.view) views.push(client.view);
+    return encodedStateBytes(encoder, views);
   }
 
   // ---- messages ----------------------------------------------------------------------
