@@ -91,14 +91,26 @@ export class RedisHistory implements HistoryStore {
     this.redis.on("error", () => undefined); // reported by the failed calls; ioredis keeps reconnecting
   }
 
+  /** Waits briefly for the connection (commands are not queued while it is down). */
+  private async ready(timeoutMs = 2000): Promise<void> {
+    if (this.redis.status === "ready") return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { this.redis.off("ready", onReady); reject(new Error(`redis not ready (${this.redis.status})`)); }, timeoutMs);
+      const onReady = () => { clearTimeout(timer); resolve(); };
+      this.redis.once("ready", onReady);
+    });
+  }
+
   /** PING round trip in seconds. */
   async ping(): Promise<number> {
+    await this.ready();
     const started = performance.now();
     await this.redis.ping();
     return (performance.now() - started) / 1000;
   }
 
   async append(p: HistoryPoint): Promise<void> {
+    await this.ready();
     await this.redis.multi()
       .zadd(this.key, p.t, JSON.stringify(p))
       .zremrangebyscore(this.key, "-inf", p.t - HISTORY_MS)
@@ -109,6 +121,7 @@ export class RedisHistory implements HistoryStore {
 
   async since(since: number): Promise<HistoryPoint[]> {
     const horizon = Math.max(since, Date.now() - HISTORY_MS);
+    await this.ready();
     const raw = await this.redis.zrangebyscore(this.key, `(${horizon}`, "+inf");
     return thin(raw).map((s) => JSON.parse(s) as HistoryPoint);
   }
