@@ -86,4 +86,19 @@ describe("dev performance dashboard (Chromium)", function () {
       await Promise.all([gm.room.leave(), player.room.leave()]).catch(() => undefined);
     }
   });
+
+  it("serves the Colyseus monitor at /colyseus behind the same credentials, listing the battles", async () => {
+    const { gm, player, roomId } = await gmAndPlayer(server);
+    const w = await openPage(browser, "monitor", undefined, { httpCredentials: { username: "admin", password: PASSWORD } });
+    try {
+      await w.page.goto(`http://127.0.0.1:${server.port}/colyseus/`);
+      await w.page.getByText(roomId).waitFor();
+      assert.deepEqual(w.pageErrors, []);
+      // The panel's only refused resource is its third-party icon font (we load nothing off-site).
+      assert.deepEqual(w.cspViolations.filter((v) => !/fonts\.googleapis\.com/.test(v)), []);
+    } finally {
+      await w.context.close();
+      await Promise.all([gm.room.leave(), player.room.leave()]).catch(() => undefined);
+    }
+  });
 });
