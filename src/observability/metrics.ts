@@ -16,7 +16,7 @@ export type AlertName = (typeof ALERTS)[number];
 export function createMetrics(processLabel: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ process: processLabel });
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  collectDefaultMetrics({ register: registry });
   const r = [registry];
 
   const m = {
@@ -46,6 +46,11 @@ export function createMetrics(processLabel: string) {
     stateMaxBytes: new Gauge({ name: "traveller_battle_state_max_bytes", help: "Largest encoded state among open battles at the last sample", registers: r }),
     stateOversize: new Gauge({ name: "traveller_battles_state_oversize", help: "Open battles whose last sampled state exceeded ALERT_STATE_BYTES", registers: r }),
     stateOversizeSamples: new Counter({ name: "traveller_battle_state_oversize_samples_total", help: "State samples above ALERT_STATE_BYTES", registers: r }),
+    // The figures the in-process alerts compare with their thresholds, over the last sample interval.
+    loopLag: new Gauge({ name: "traveller_event_loop_lag_p99_seconds", help: "Event-loop delay p99 over the last sample interval, timer resolution removed", registers: r }),
+    commandP95: new Gauge({ name: "traveller_command_duration_p95_seconds", help: "Command processing p95 over the last sample interval (0 when idle)", registers: r }),
+    patchP95: new Gauge({ name: "traveller_command_patch_latency_p95_seconds", help: "Command -> patch p95 over the last sample interval (0 when idle)", registers: r }),
+    errorsPerMin: new Gauge({ name: "traveller_errors_per_minute", help: "Error-level log lines over the last minute", registers: r }),
     errors: new Counter({ name: "traveller_errors_total", help: "Error-level log lines (uncaught room errors, failed observers, ...)", registers: r }),
     redisRtt: new Histogram({
       name: "traveller_redis_rtt_seconds", help: "Redis PING round trip (only when REDIS_URL is set)", buckets: LATENCY_BUCKETS, registers: r,

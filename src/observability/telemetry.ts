@@ -20,6 +20,9 @@ export type TelemetryConfig = Pick<Config,
   "ALERT_EVENT_LOOP_LAG_MS" | "ALERT_STATE_BYTES" | "ALERT_ERRORS_PER_MIN" | "ALERT_LOG_INTERVAL_SEC">;
 
 /** Message types a client may name; anything else is counted as "other" (labels must stay bounded). */
+/** Event-loop delay sampling period; the histogram's values include it, so it is subtracted. */
+const LOOP_RESOLUTION_MS = 10;
+
 const KNOWN_TYPES = new Set<string>([...Object.keys(SHIP_MESSAGES), ...Object.keys(GM_MESSAGES), "chat"]);
 
 /** A log transport that only counts error-level lines (into traveller_errors_total). */
@@ -69,7 +72,7 @@ export class Telemetry implements BattleObserver {
     } else {
       this.history = new MemoryHistory(config.METRICS_SAMPLE_MS);
     }
-    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.errorTransport = errorCounter(() => { this.metrics.errors.inc(); this.errorsSinceSample++; });
   }
 
@@ -236,7 +239,7 @@ export class Telemetry implements BattleObserver {
       commandsTotal: this.accepted,
       commandP95Ms: this.commandWindow.quantile(0.95),
       patchP95Ms: this.patchWindow.quantile(0.95),
-      eventLoopLagMs: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e6 : 0,
+      eventLoopLagMs: this.loopDelay.count > 0 ? Math.max(0, this.loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) : 0,
       heapMB: mem.heapUsed / 1048576,
       rssMB: mem.rss / 1048576,
       stateMaxBytes: stateMax,
@@ -246,6 +249,10 @@ export class Telemetry implements BattleObserver {
       redisRttMs: this.redis ? this.redisRttMs : null,
       alerts: [],
     };
+    this.metrics.loopLag.set(point.eventLoopLagMs / 1000);
+    this.metrics.commandP95.set(point.commandP95Ms / 1000);
+    this.metrics.patchP95.set(point.patchP95Ms / 1000);
+    this.metrics.errorsPerMin.set(errorsPerMin);
     this.lastSample = { t: now, accepted: this.accepted, rejected: this.rejected };
     this.patches = 0;
     this.patchBytes = 0;
