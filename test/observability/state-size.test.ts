@@ -5,6 +5,7 @@ import { eventually } from "../support/browser";
 import { logger } from "../../src/server/logger";
 import { loadConfig } from "../../src/server/config";
 import { scrape, value } from "./scrape";
+import type { BattleRoom } from "../../rooms/BattleRoom";
 import { captureLogs, type Captured } from "./log-capture";
 
 // The alert threshold is lowered to 8 KB (ALERT_STATE_BYTES) and the battle's state is pushed past
@@ -49,6 +50,10 @@ describe("state size monitoring", function () {
       return value(t, "traveller_battle_state_oversize_samples_total") >= 3 && value(t, "traveller_alert_active", { alert: "state_size" }) === 1 && t;
     }, "oversized samples and the alert");
     assert.ok(value(big, "traveller_battle_state_max_bytes") > LIMIT);
+    // The measure is what a client joining now downloads: the GM's full view (Colyseus adds a protocol byte).
+    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom & { _serializer: { getFullState(c: unknown): Uint8Array } };
+    const gmClient = room.clients.find((c) => c.sessionId === gm.room.sessionId);
+    assert.equal(room.encodedStateBytes() + 1, room._serializer.getFullState(gmClient).byteLength);
     assert.equal(value(big, "traveller_battles_state_oversize"), 1);
     assert.equal(value(big, "traveller_alerts_total", { alert: "state_size" }), 1);
     assert.ok(value(big, "traveller_battle_state_bytes_bucket", { le: "16384" }) >= 1);
