@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer } from "../support/battles";
 import { eventually } from "../support/browser";
@@ -20,6 +22,20 @@ describe("/metrics", function () {
     const samples = text.split("\n").filter((l) => l && !l.startsWith("#"));
     assert.ok(samples.length > 50);
     for (const line of samples) assert.match(line, new RegExp(`process="[^"]+:${server.port}"`), line);
+  });
+
+  it("exposes every series that the sample Prometheus rules and Grafana dashboard in deploy/monitoring query", async () => {
+    const text = await scrape(server.port);
+    const exposed = new Set(text.split("\n").filter((l) => l.startsWith("# TYPE ")).map((l) => l.split(" ")[2]));
+    const dir = path.resolve(__dirname, "..", "..", "deploy", "monitoring");
+    for (const file of ["prometheus-alerts.yml", "grafana-dashboard.json"]) {
+      const names = new Set(fs.readFileSync(path.join(dir, file), "utf8").match(/\b(traveller|nodejs|process)_[a-z0-9_]+/g) ?? []);
+      assert.ok(names.size >= 6, `${file} names ${names.size} series`);
+      for (const name of names) {
+        const family = name.replace(/_(bucket|sum|count)$/, "");
+        assert.ok(exposed.has(family) || exposed.has(name), `${file} queries ${name}, which /metrics does not expose`);
+      }
+    }
   });
 
   it("moves as a battle is played: battles and connections up and down, commands counted, latencies observed, patches measured", async () => {
