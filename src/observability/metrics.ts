@@ -13,14 +13,24 @@ const STATE_BUCKETS = [1024, 4096, 16_384, 32_768, 65_536, 102_400, 262_144, 524
 export const ALERTS = ["command_p95", "patch_p95", "event_loop_lag", "state_size", "error_rate"] as const;
 export type AlertName = (typeof ALERTS)[number];
 
+/**
+ * Process-level metrics are collected once per process (they hold an event-loop monitor and a GC
+ * observer that cannot be released); each server's registry merges them with its own.
+ */
+let processMetrics: Registry | undefined;
+function defaultMetrics(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
+
 export function createMetrics(processLabel: string) {
-  const registry = new Registry();
-  registry.setDefaultLabels({ process: processLabel });
-  collectDefaultMetrics({ register: registry });
-  const r = [registry];
+  const own = new Registry();
+  const r = [own];
 
   const m = {
-    registry,
     connections: new Gauge({ name: "traveller_connections", help: "Client connections open now (dropped clients waiting to reconnect included)", registers: r }),
     connectionsPeak: new Gauge({ name: "traveller_connections_peak", help: "Most connections open at once since start", registers: r }),
     connectionsTotal: new Counter({ name: "traveller_connections_total", help: "Clients that joined a battle", registers: r }),
@@ -60,7 +70,9 @@ export function createMetrics(processLabel: string) {
   };
   // Series that exist from the start read 0 instead of being absent (rate() and alerts need them).
   for (const a of ALERTS) { m.alertActive.labels(a).set(0); m.alertsRaised.labels(a).inc(0); }
-  return m;
+  const registry = Registry.merge([defaultMetrics(), own]);
+  registry.setDefaultLabels({ process: processLabel });
+  return { ...m, registry };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

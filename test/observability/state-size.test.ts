@@ -51,9 +51,10 @@ describe("state size monitoring", function () {
     }, "oversized samples and the alert");
     assert.ok(value(big, "traveller_battle_state_max_bytes") > LIMIT);
     // The measure is what a client joining now downloads: the GM's full view (Colyseus adds a protocol byte).
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom & { _serializer: { getFullState(c: unknown): Uint8Array } };
+    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const serializer = (room as unknown as { _serializer: { getFullState(c: unknown): Uint8Array } })._serializer;
     const gmClient = room.clients.find((c) => c.sessionId === gm.room.sessionId);
-    assert.equal(room.encodedStateBytes() + 1, room._serializer.getFullState(gmClient).byteLength);
+    assert.equal(room.encodedStateBytes() + 1, serializer.getFullState(gmClient).byteLength);
     assert.equal(value(big, "traveller_battles_state_oversize"), 1);
     assert.equal(value(big, "traveller_alerts_total", { alert: "state_size" }), 1);
     assert.ok(value(big, "traveller_battle_state_bytes_bucket", { le: "16384" }) >= 1);
