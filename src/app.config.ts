@@ -10,7 +10,7 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
-import { logger } from "./server/logger";
+import { logger, colyseusLogger } from "./server/logger";
 import { SHIP_CLASSES } from "./data/ships";
 import { Telemetry } from "./observability/telemetry";
 import { mountObservability } from "./observability/routes";
@@ -54,6 +54,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   const telemetry = new Telemetry(config).start();
   const server = defineServer({
     greet: false,
+    logger: colyseusLogger(),
     ...scaleOut,
     gracefullyShutdown: opts.gracefulShutdown ?? true,
     transport: new WebSocketTransport({
