@@ -41,7 +41,9 @@ export class Telemetry implements BattleObserver {
   private readonly patchWindow = new SampleWindow();
   private readonly loopDelay: IntervalHistogram;
   private readonly errorTransport: winston.transport;
-  private readonly commandCounters = new Map<string, Counter.Internal>();
+  // Labelled children cached by outcome then type (and by reason): no string building per command.
+  private readonly commandCounters = new Map<string, Map<string, Counter.Internal>>();
+  private readonly rejectionCounters = new Map<string, Counter.Internal>();
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
   private sampling = false;
@@ -120,7 +122,9 @@ export class Telemetry implements BattleObserver {
   commandRejected(e: { type: string; code: string }) {
     this.rejected++;
     this.commandCounter(e.type, e.code === "rateLimited" ? "rate_limited" : "rejected").inc();
-    this.metrics.rejections.labels(e.code).inc();
+    let r = this.rejectionCounters.get(e.code);
+    if (!r) this.rejectionCounters.set(e.code, (r = this.metrics.rejections.labels(e.code)));
+    r.inc();
   }
 
   patchSent(e: { latencyMs: number }) {
@@ -178,9 +182,10 @@ export class Telemetry implements BattleObserver {
 
   private commandCounter(type: string, outcome: "accepted" | "rejected" | "rate_limited") {
     const label = KNOWN_TYPES.has(type) ? type : "other";
-    const key = `${label}\u0000${outcome}`;
-    let c = this.commandCounters.get(key);
-    if (!c) this.commandCounters.set(key, (c = this.metrics.commands.labels(label, outcome)));
+    let byType = this.commandCounters.get(outcome);
+    if (!byType) this.commandCounters.set(outcome, (byType = new Map()));
+    let c = byType.get(label);
+    if (!c) byType.set(label, (c = this.metrics.commands.labels(label, outcome)));
     return c;
   }
 
