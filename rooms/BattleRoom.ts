@@ -3,7 +3,7 @@
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
 import { Room, type Client, type AuthContext, ServerError, type Delayed } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
+import { StateView, type Encoder } from "@colyseus/schema";
 import type { z } from "zod";
 import {
   chatMsg, createOptionsSchema, joinOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
@@ -19,9 +19,11 @@ import { syncBattle, appendLog } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
 import { notify, type SeatInfo } from "./observers";
+import { PatchMeter } from "./patch-meter";
+import { encodedStateBytes } from "./state-size";
 import type { Config } from "../src/server/config";
 
-export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS">;
+export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS">;
 
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
@@ -48,7 +50,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private seats = new Seats();
   private password: string | undefined;
   /** Set once by the server configuration; Colyseus merges defineRoom() defaults into client options, so settings travel here. */
-  static settings: BattleRoomSettings = { IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50 };
+  static settings: BattleRoomSettings = { IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50, METRICS_SAMPLE_MS: 5000 };
   private settings = BattleRoom.settings;
   /** Every accepted command, in order: with the seed, it replays the battle exactly. */
   readonly commandLog: { actor: Actor; cmd: Command }[] = [];
@@ -61,6 +63,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private revealKey = "";
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
+  private patchMeter = new PatchMeter();
 
   override onCreate(rawOptions: unknown) {
     const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
@@ -95,6 +98,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.onMessage("chat", (client, payload) => this.onChat(client as BattleClient, payload));
     this.onMessage("*", (client, type) => this.reject(client as BattleClient, String(type), "invalid", `unknown message type`));
     this.touchIdle();
+    this.clock.setInterval(() => this.sampleState(), this.settings.METRICS_SAMPLE_MS);
     this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
     notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
   }
@@ -141,6 +145,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
     }
     this.seats.bind(seat, client.sessionId);
+    this.patchMeter.attach(client);
     client.userData = { seatId: seat.seatId };
     client.view = new StateView();
     this.refreshView(client, seat, this.lockedByPlayers());
@@ -177,6 +182,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = true;
+    this.patchMeter.attach(client);
     if (seat) this.refreshView(client, seat, this.lockedByPlayers());
     notify("reconnected", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
   }
@@ -192,6 +198,29 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   override onDispose() {
     this.log.info("battle disposed", { phase: this.battle?.phase, round: this.battle?.round, commands: this.commandLog.length });
     if (this.battle) notify("battleDisposed", { roomId: this.roomId, battle: this.battle });
+  }
+
+  override broadcastPatch(): boolean {
+    const sent = super.broadcastPatch();
+    if (sent) this.patchMeter.patches++;
+    return sent;
+  }
+
+  /** Reports the encoded state size and the patch traffic since the last sample to the observers. */
+  private sampleState() {
+    notify("stateSampled", { roomId: this.roomId, stateBytes: this.encodedStateBytes(), ...this.patchMeter.take() });
+  }
+
+  /**
+   * The encoded size of the full state as the largest view receives it (what a client joining
+   * now would download): the GM's view holds every detail. Colyseus keeps the state encoder on
+   * its private serializer; the sizer encodes into its own buffer and changes nothing.
+   */
+  encodedStateBytes(): number {
+    const encoder = (this as unknown as { _serializer: { encoder: Encoder<BattleState> } })._serializer.encoder;
+    const views: StateView[] = [];
+    for (const client of this.clients) if (client.view) views.push(client.view);
+    return encodedStateBytes(encoder, views);
   }
 
   // ---- messages ----------------------------------------------------------------------

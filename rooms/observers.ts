@@ -23,6 +23,8 @@ export interface BattleObserver {
   commandRejected?(e: CommandRejected): void;
   /** After a state patch went out for an accepted command; `latencyMs` is receipt -> patch sent. */
   patchSent?(e: { roomId: string; latencyMs: number }): void;
+  /** Every METRICS_SAMPLE_MS: the encoded full-state size and the patches/bytes broadcast since the last sample. */
+  stateSampled?(e: { roomId: string; stateBytes: number; patches: number; patchBytes: number }): void;
   joined?(e: ConnectionEvent): void;
   dropped?(e: ConnectionEvent): void;
   reconnected?(e: ConnectionEvent): void;

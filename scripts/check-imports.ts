@@ -14,7 +14,7 @@ const LAYERS: Layer[] = [
   { name: "engine", dir: "src/engine", mayImport: ["src/engine", "src/rules", "src/data"], packages: NO_PACKAGES },
   { name: "commands", dir: "src/commands", mayImport: ["src/commands", "src/rules/model.ts"], packages: /^zod$/ },
   { name: "schema", dir: "schema", mayImport: ["schema", "src/rules/model.ts"], packages: /^@colyseus\/schema$/ },
-  { name: "client", dir: "client", mayImport: ["client", "src/commands", "src/rules/model.ts", "src/data"], packages: /^(@colyseus\/sdk|@colyseus\/schema|zod)(\/.*)?$/ },
+  { name: "client", dir: "client", mayImport: ["client", "src/commands", "src/rules/model.ts", "src/data"], packages: /^(@colyseus\/sdk|@colyseus\/schema|zod|uplot)(\/.*)?$/ },
 ];
 
 function walk(dir: string): string[] {

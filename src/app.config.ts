@@ -10,8 +10,10 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
-import { logger } from "./server/logger";
+import { logger, colyseusLogger } from "./server/logger";
 import { SHIP_CLASSES } from "./data/ships";
+import { Telemetry } from "./observability/telemetry";
+import { mountObservability } from "./observability/routes";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
 
@@ -39,6 +41,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
     IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
     RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
     PATCH_RATE_MS: config.PATCH_RATE_MS,
+    METRICS_SAMPLE_MS: config.METRICS_SAMPLE_MS,
   };
   // With Redis, processes share presence and the room registry so any one can route a client.
   const scaleOut = config.REDIS_URL
@@ -48,8 +51,10 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         publicAddress: config.PUBLIC_ADDRESS ?? `${config.HOST}:${config.PORT}`,
       }
     : {};
-  return defineServer({
+  const telemetry = new Telemetry(config).start();
+  const server = defineServer({
     greet: false,
+    logger: colyseusLogger(),
     ...scaleOut,
     gracefullyShutdown: opts.gracefulShutdown ?? true,
     transport: new WebSocketTransport({
@@ -71,6 +76,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         },
       }));
       app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
+      mountObservability(app, config, telemetry);
       app.get("/api/catalogue", (_req, res) => { res.json(SHIP_CLASSES); });
       // The lobby listing over HTTP: metadata only, never keys or passwords.
       app.get("/api/battles", async (_req, res) => {
@@ -92,4 +98,6 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
     },
   });
+  server.onShutdown(() => telemetry.stop());
+  return server;
 }

@@ -27,6 +27,24 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL").optional(),
   /** host:port clients reach this process at, when several processes share Redis (defaults to HOST:PORT). */
   PUBLIC_ADDRESS: z.string().regex(/^[\w.-]+(:\d+)?(\/\S*)?$/, "host[:port][/path]").optional(),
+
+  // ---- observability (docs/operations.md) ----
+  /** User name for /colyseus and /dev/dashboard (HTTP Basic). */
+  ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, "1-64 letters, digits, . _ @ -").default("admin"),
+  /** Password for /colyseus and /dev/dashboard; unset: generated and logged in development, pages off in production. */
+  ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").max(256).optional(),
+  /** Bearer token required by /metrics; unset: /metrics open in development, off in production. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").max(256).regex(/^[\x21-\x7e]+$/, "printable ASCII, no spaces").optional(),
+  /** How often battles' state sizes are sampled, alerts evaluated and a history point recorded. */
+  METRICS_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Alert thresholds: a threshold crossed raises a throttled warning log line and traveller_alert_active{alert}. */
+  ALERT_COMMAND_P95_MS: z.coerce.number().positive().default(50),
+  ALERT_PATCH_P95_MS: z.coerce.number().positive().default(100),
+  ALERT_EVENT_LOOP_LAG_MS: z.coerce.number().positive().default(100),
+  ALERT_STATE_BYTES: z.coerce.number().int().min(256).default(102_400),
+  ALERT_ERRORS_PER_MIN: z.coerce.number().positive().default(10),
+  /** The same alert (or the same oversized battle) is logged at most once per this interval. */
+  ALERT_LOG_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -9,3 +9,24 @@ export const logger = winston.createLogger({
 });
 
 export type Logger = winston.Logger;
+
+/** Colyseus' own log calls (uncaught room errors among them) routed into this logger, so they are JSON and counted. */
+export function colyseusLogger(base: Logger = logger) {
+  const log = base.child({ component: "colyseus" });
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === "string" ? a : safeJson(a))).join(" ");
+  return {
+    trace: (...args: unknown[]) => log.silly(text(args)),
+    debug: (...args: unknown[]) => log.debug(text(args)),
+    info: (...args: unknown[]) => log.info(text(args)),
+    warn: (...args: unknown[]) => log.warn(text(args)),
+    error: (...args: unknown[]) => log.error(text(args)),
+  };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

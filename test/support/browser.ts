@@ -2,7 +2,7 @@
 // Every page records console errors, CSP violations, page errors and dialogs, so tests can
 // assert that nothing unexpected happened.
 import fs from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -35,9 +35,11 @@ export interface WatchedPage {
   dialogs: string[];
 }
 
-/** A new isolated browser context (own cookies and sessionStorage) with one watched page. */
-export async function openPage(browser: Browser, label: string, viewport = { width: 1280, height: 720 }): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport });
+/** A new isolated browser context (own cookies and sessionStorage; options such as httpCredentials) with one watched page. */
+export async function openPage(
+  browser: Browser, label: string, viewport = { width: 1280, height: 720 }, contextOptions: BrowserContextOptions = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   const page = await context.newPage();
   const w: WatchedPage = { context, page, label, consoleErrors: [], cspViolations: [], pageErrors: [], dialogs: [] };
   page.on("console", (msg) => {
