@@ -12,6 +12,7 @@ import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
 import { logger } from "./server/logger";
 import { SHIP_CLASSES } from "./data/ships";
+import { BattleKeeper } from "./server/persistence/keeper";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
 
@@ -34,6 +35,9 @@ function createHttpServer(config: Config): http.Server {
 }
 
 export function createServer(config: Config, opts: { gracefulShutdown?: boolean } = {}) {
+  // Durable battles: in Redis with REDIS_URL (any process can take over), else in DATA_DIR.
+  const keeper = config.PERSIST ? new BattleKeeper({ redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR }, config) : undefined;
+  BattleRoom.keeper = keeper;
   logger.level = config.LOG_LEVEL;
   BattleRoom.settings = {
     IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
@@ -48,9 +52,10 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         publicAddress: config.PUBLIC_ADDRESS ?? `${config.HOST}:${config.PORT}`,
       }
     : {};
-  return defineServer({
+  const server = defineServer({
     greet: false,
     ...scaleOut,
+    ...(keeper && config.REDIS_URL ? { selectProcessIdToCreateRoom: () => keeper.selectProcess() } : {}),
     gracefullyShutdown: opts.gracefulShutdown ?? true,
     transport: new WebSocketTransport({
       server: createHttpServer(config),
@@ -70,7 +75,12 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
           directives: { "connect-src": ["'self'", "ws:", "wss:"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"] },
         },
       }));
+      // Liveness: the process answers. Readiness: it takes new battles (Redis reachable, not draining).
       app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
+      app.get("/ready", async (_req, res) => {
+        const r = keeper ? await keeper.readiness() : { ready: true, draining: false, redis: config.REDIS_URL ? "unchecked" : "none", battles: 0 };
+        res.status(r.ready ? 200 : 503).json(r);
+      });
       app.get("/api/catalogue", (_req, res) => { res.json(SHIP_CLASSES); });
       // The lobby listing over HTTP: metadata only, never keys or passwords.
       app.get("/api/battles", async (_req, res) => {
@@ -90,6 +100,17 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         }
       });
       if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
+    },
+  });
+  // SIGTERM/SIGINT: hand every battle over before Colyseus closes the rooms.
+  server.onBeforeShutdown(async () => { await keeper?.drain(); });
+  server.onShutdown(async () => { await keeper?.close(); });
+  return Object.assign(server, {
+    keeper,
+    /** Listens, then starts heartbeats and takes over (or, on disk, resumes) orphaned battles. */
+    async start(port: number, host: string) {
+      await server.listen(port, host);
+      await keeper?.start();
     },
   });
 }

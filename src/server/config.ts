@@ -27,6 +27,15 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL").optional(),
   /** host:port clients reach this process at, when several processes share Redis (defaults to HOST:PORT). */
   PUBLIC_ADDRESS: z.string().regex(/^[\w.-]+(:\d+)?(\/\S*)?$/, "host[:port][/path]").optional(),
+  /** Durable battles: every accepted command is logged (Redis with REDIS_URL, else DATA_DIR) before it is acknowledged. */
+  PERSIST: bool.default(true),
+  /** Where a process without Redis keeps battle snapshots and command logs. */
+  DATA_DIR: z.string().min(1).default("data"),
+  /** How often a process refreshes its liveness key in Redis, and how long the key lives. */
+  HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  HEARTBEAT_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(3000),
+  /** SIGTERM: battles are handed over and the process exits within this deadline. */
+  DRAIN_TIMEOUT_SEC: z.coerce.number().int().min(1).max(600).default(20),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -1,0 +1,207 @@
+// Keeps this process's battles alive across processes: liveness heartbeats, restoring battles
+// whose owner died (or handed them over while draining), and the drain itself.
+// With Redis: every HEARTBEAT_MS this process refreshes `tb:hb:<token>` (TTL HEARTBEAT_TTL_MS)
+// and scans `tb:owners`; a battle whose owner's heartbeat expired, or that was released (""),
+// is claimed with a compare-and-set and recreated here under the SAME room id, its state
+// rebuilt from the durable log. Without Redis: at start-up, every battle left in DATA_DIR.
+import { randomBytes } from "node:crypto";
+import { matchMaker } from "@colyseus/core";
+import { logger } from "../logger";
+import type { BattleStore, StoredBattle } from "./types";
+import { RedisBattleStore } from "./redis-store";
+import { DiskBattleStore } from "./disk-store";
+
+/** A battle room hosted by this process, as the keeper sees it. */
+export interface HostedBattle {
+  readonly roomId: string;
+  /** Stop taking commands, make everything durable, move the clients away; resolves once disposed. */
+  standDown(reason: "drain" | "lost"): Promise<void>;
+}
+
+export interface KeeperSettings { HEARTBEAT_MS: number; HEARTBEAT_TTL_MS: number; DRAIN_TIMEOUT_SEC: number }
+
+const PROCS = "tb:procs";       // our process token -> Colyseus processId (to clean a dead one's listings)
+const DRAINING = "tb:draining"; // Colyseus processIds that must not receive new battles
+const hbKey = (token: string) => `tb:hb:${token}`;
+
+export class BattleKeeper {
+  readonly token = randomBytes(9).toString("base64url");
+  readonly store: BattleStore;
+  readonly hosted = new Map<string, HostedBattle>();
+  draining = false;
+  /** Restores in flight: a one-time secret the room's onCreate exchanges for the stored battle. */
+  private pending = new Map<string, StoredBattle>();
+  private restoring = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private healthySince = 0;
+  private log = logger.child({ part: "keeper" });
+
+  constructor(opts: { redisUrl?: string; dataDir: string }, readonly settings: KeeperSettings) {
+    this.store = opts.redisUrl ? new RedisBattleStore(opts.redisUrl, this.token) : new DiskBattleStore(opts.dataDir);
+    const redis = this.redis?.redis;
+    redis?.on("ready", () => { this.healthySince = Date.now(); void this.beat(); });
+    if (redis?.status === "ready") this.healthySince = Date.now();
+  }
+
+  private get redis(): RedisBattleStore | undefined {
+    return this.store instanceof RedisBattleStore ? this.store : undefined;
+  }
+
+  /** After the server listens (matchMaker.processId is known). */
+  async start(): Promise<void> {
+    if (this.redis) {
+      await this.beat();
+      this.timer = setInterval(() => { void this.tick(); }, this.settings.HEARTBEAT_MS);
+      this.timer.unref();
+    } else if (this.store instanceof DiskBattleStore) {
+      for (const id of await this.store.list()) await this.restore(id);
+    }
+  }
+
+  /** The room's onCreate exchanges the secret for the battle it must rebuild. */
+  takeRestore(secret: unknown): StoredBattle | undefined {
+    if (typeof secret !== "string") return undefined;
+    const stored = this.pending.get(secret);
+    this.pending.delete(secret);
+    return stored;
+  }
+
+  async restore(id: string): Promise<boolean> {
+    if (this.restoring.has(id) || this.hosted.has(id)) return false;
+    this.restoring.add(id);
+    const started = performance.now();
+    try {
+      const stored = await this.store.load(id);
+      if (!stored) {
+        this.log.warn("battle to restore has no data", { battle: id });
+        await this.store.remove(id);
+        return false;
+      }
+      const secret = randomBytes(24).toString("base64url");
+      this.pending.set(secret, stored);
+      try {
+        await matchMaker.handleCreateRoom("battle", { __restore: secret });
+      } finally {
+        this.pending.delete(secret);
+      }
+      this.log.info("battle restored", { battle: id, records: stored.records.length, ms: Math.round(performance.now() - started) });
+      return true;
+    } catch (err) {
+      this.log.error("battle restore failed", { battle: id, error: (err as Error).message });
+      return false;
+    } finally {
+      this.restoring.delete(id);
+    }
+  }
+
+  // ---- Redis: heartbeat and takeover ---------------------------------------------------
+
+  private async beat() {
+    const r = this.redis?.redis;
+    if (!r || r.status !== "ready" || !matchMaker.processId) return;
+    await r.multi().set(hbKey(this.token), matchMaker.processId, "PX", this.settings.HEARTBEAT_TTL_MS).hset(PROCS, this.token, matchMaker.processId).exec().catch(() => undefined);
+  }
+
+  private ticking = false;
+  private async tick() {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.beat();
+      if (!this.draining) await this.scan();
+    } catch (err) {
+      this.log.warn("keeper scan failed", { error: (err as Error).message });
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async scan() {
+    const store = this.redis!;
+    const r = store.redis;
+    if (r.status !== "ready") return;
+    // Right after Redis came back every heartbeat may have expired while it was away: give the
+    // live processes a full TTL to beat again before presuming anyone dead.
+    const settled = Date.now() - this.healthySince > this.settings.HEARTBEAT_TTL_MS + this.settings.HEARTBEAT_MS;
+    const owners = await store.owners();
+    const others = [...new Set(Object.values(owners))].filter((o) => o && o !== this.token);
+    const alive = new Map<string, boolean>();
+    if (others.length) {
+      const res = await r.multi(others.map((o) => ["exists", hbKey(o)])).exec();
+      others.forEach((o, i) => alive.set(o, res?.[i]?.[1] === 1));
+    }
+    for (const [id, owner] of Object.entries(owners)) {
+      if (owner === this.token) continue;
+      const local = this.hosted.get(id);
+      if (local) {
+        // Someone else owns a battle we still host: our copy is stale, stand it down.
+        void local.standDown("lost");
+        continue;
+      }
+      if (owner !== "" && (!settled || alive.get(owner))) continue;
+      if (owner !== "") await this.forgetProcess(owner);
+      if (await store.claim(id, owner)) {
+        this.log.warn(owner ? "taking over a battle whose process died" : "taking over a released battle", { battle: id, from: owner || "(released)" });
+        if (!(await this.restore(id))) await store.release(id).catch(() => undefined);
+      }
+    }
+  }
+
+  /** A dead process's room listings would send clients to it: remove them now. */
+  private async forgetProcess(token: string) {
+    const r = this.redis!.redis;
+    const pid = await r.hget(PROCS, token);
+    if (!pid) return;
+    await matchMaker.driver.cleanup?.(pid);
+    await matchMaker.stats.excludeProcess(pid);
+    await r.multi().hdel(PROCS, token).srem(DRAINING, pid).exec();
+  }
+
+  /** New battles go to the process with fewest rooms that is not draining. */
+  async selectProcess(): Promise<string> {
+    const all = (await matchMaker.stats.fetchAll()).sort((a, b) => a.roomCount - b.roomCount);
+    const r = this.redis?.redis;
+    const draining = r && r.status === "ready" ? new Set(await r.smembers(DRAINING)) : new Set<string>();
+    return all.find((p) => !draining.has(p.processId))?.processId ?? matchMaker.processId;
+  }
+
+  // ---- readiness and drain -------------------------------------------------------------
+
+  async readiness(): Promise<{ ready: boolean; draining: boolean; redis: "none" | { ok: boolean; latencyMs?: number; error?: string }; battles: number }> {
+    const redis = this.redis ? await this.redis.ping() : "none" as const;
+    const ready = !this.draining && (redis === "none" || redis.ok);
+    return { ready, draining: this.draining, redis, battles: this.hosted.size };
+  }
+
+  /** SIGTERM: no new battles here, every battle made durable and handed over, clients sent on. */
+  async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const r = this.redis?.redis;
+    if (r && matchMaker.processId) await r.sadd(DRAINING, matchMaker.processId).catch(() => undefined);
+    const battles = [...this.hosted.values()];
+    this.log.info("draining", { battles: battles.length });
+    const deadline = new Promise<void>((res) => setTimeout(res, this.settings.DRAIN_TIMEOUT_SEC * 1000 * 0.8).unref());
+    await Promise.race([Promise.allSettled(battles.map((b) => b.standDown("drain"))), deadline]);
+  }
+
+  /** The room is gone from this process; with `handOver`, another process may restore it at once. */
+  async left(id: string, how: "ended" | "handOver" | "lost"): Promise<void> {
+    this.hosted.delete(id);
+    try {
+      if (how === "ended") await this.store.remove(id);
+      else if (how === "handOver") await this.store.release(id);
+    } catch (err) {
+      this.log.error("could not update a departed battle", { battle: id, how, error: (err as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    const r = this.redis?.redis;
+    if (r?.status === "ready") {
+      await r.multi().del(hbKey(this.token)).hdel(PROCS, this.token).srem(DRAINING, matchMaker.processId ?? "").exec().catch(() => undefined);
+    }
+    await this.store.close();
+  }
+}
