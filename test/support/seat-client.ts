@@ -1,29 +1,106 @@
 // A test-side wrapper around an SDK room: sends commands with fresh ids and awaits their reply.
-import type { Room } from "@colyseus/sdk";
+// With `followBattle`, it behaves like the web client when its battle moves to another process
+// (crash, drain): once the SDK's own reconnection gives up, it rejoins the same battle id with its
+// seat key, retrying until the battle is back, and keeps its seat.
+import type { ColyseusSDK, Room } from "@colyseus/sdk";
 import type { AckReply, ErrorReply, SeatReply } from "../../src/commands";
 
 export type Reply = { kind: "ack"; ack: AckReply } | { kind: "error"; error: ErrorReply };
 
 let counter = 0;
 
+/** Close codes after which the battle is not coming back where it was (4000: we or the server ended it). */
+const FINAL_CODES = new Set([4000, 4002]);
+
 export class SeatClient {
   seat?: SeatReply;
   readonly errors: ErrorReply[] = [];
+  readonly acks: AckReply[] = [];
+  /** Times (ms since epoch) the seat was taken back after the battle moved. */
+  readonly relocations: number[] = [];
+  room: Room<any, any>;
   private waiting = new Map<string, (r: Reply) => void>();
   private seatWaiters: ((s: SeatReply) => void)[] = [];
   private errorWaiters: (() => void)[] = [];
+  private stateWaiters = new Set<(state: any) => void>();
+  private follow?: { sdks: () => ColyseusSDK[]; deadlineMs: number };
+  private relocating?: Promise<void>;
+  private closed = false;
 
-  constructor(readonly room: Room<any, any>, readonly label: string) {
+  constructor(room: Room<any, any>, readonly label: string) {
+    this.room = room;
+    this.attach(room);
+  }
+
+  private attach(room: Room<any, any>) {
     room.onMessage("seat", (s: SeatReply) => {
       this.seat = s;
       this.seatWaiters.splice(0).forEach((w) => w(s));
     });
-    room.onMessage("ack", (a: AckReply) => this.settle(a.cid, { kind: "ack", ack: a }));
+    room.onMessage("ack", (a: AckReply) => {
+      this.acks.push(a);
+      this.settle(a.cid, { kind: "ack", ack: a });
+    });
     room.onMessage("error", (e: ErrorReply) => {
       this.errors.push(e);
       if (e.cid) this.settle(e.cid, { kind: "error", error: e });
       this.errorWaiters.splice(0).forEach((w) => w());
     });
+    room.onStateChange((state: any) => { for (const w of [...this.stateWaiters]) w(state); });
+    room.onLeave((code: number) => {
+      if (room !== this.room || this.closed || !this.follow || FINAL_CODES.has(code)) return;
+      this.relocating ??= this.rejoin().finally(() => { this.relocating = undefined; });
+    });
+  }
+
+  /**
+   * Follow the battle wherever it is restored. `sdks` are the entry points to try in turn (any
+   * process of the cluster: the matchmaker sends the client on to the battle's process).
+   */
+  followBattle(sdks: () => ColyseusSDK[], opts: { deadlineMs?: number } = {}): this {
+    this.follow = { sdks, deadlineMs: opts.deadlineMs ?? 30_000 };
+    // Like the web client: a few quick reconnection attempts, then look for the battle by id.
+    this.room.reconnection.minUptime = 0;
+    this.room.reconnection.maxRetries = 3;
+    this.room.reconnection.minDelay = 100;
+    this.room.reconnection.maxDelay = 300;
+    return this;
+  }
+
+  private async rejoin(): Promise<void> {
+    const follow = this.follow!;
+    const key = this.seat?.key;
+    if (!key) return;
+    const opts = this.seat!.role === "gm" ? { gmKey: key } : { seatKey: key };
+    const roomId = this.room.roomId;
+    const deadline = Date.now() + follow.deadlineMs;
+    for (let attempt = 0; Date.now() < deadline && !this.closed; attempt++) {
+      const sdks = follow.sdks();
+      const sdk = sdks[attempt % sdks.length]!;
+      try {
+        const room = await sdk.joinById(roomId, opts);
+        this.room = room;
+        this.attach(room);
+        room.reconnection.minUptime = 0;
+        room.reconnection.maxRetries = 3;
+        room.reconnection.minDelay = 100;
+        room.reconnection.maxDelay = 300;
+        this.relocations.push(Date.now());
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** Resolves once the seat has been taken back `count` times in all. */
+  async relocated(count = 1, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.relocations.length < count) {
+      if (Date.now() > deadline) throw new Error(`${this.label}: the seat was not taken back within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.relocations[count - 1]!;
   }
 
   get state(): any {
@@ -53,18 +130,24 @@ export class SeatClient {
     }
   }
 
-  /** Resolves once the decoded state satisfies the predicate. */
+  /** Resolves once the decoded state satisfies the predicate (across a move to another process too). */
   until(predicate: (state: any) => boolean, timeoutMs = 5000, what = "state condition"): Promise<void> {
     if (this.room.state && predicate(this.room.state)) return Promise.resolve();
+    let handler!: (state: any) => void;
     return withTimeout(new Promise<void>((resolve) => {
-      const handler = (state: any) => {
+      handler = (state: any) => {
         if (predicate(state)) {
-          this.room.onStateChange.remove(handler);
+          this.stateWaiters.delete(handler);
           resolve();
         }
       };
-      this.room.onStateChange(handler);
-    }), timeoutMs, `${this.label}: timed out waiting for ${what}`);
+      this.stateWaiters.add(handler);
+    }), timeoutMs, `${this.label}: timed out waiting for ${what}`).finally(() => this.stateWaiters.delete(handler));
+  }
+
+  async leave(): Promise<void> {
+    this.closed = true;
+    await this.room.leave(true).catch(() => undefined);
   }
 
   private settle(cid: string, reply: Reply) {

@@ -167,10 +167,11 @@ export class BattleKeeper {
 
   // ---- readiness and drain -------------------------------------------------------------
 
-  async readiness(): Promise<{ ready: boolean; draining: boolean; redis: "none" | { ok: boolean; latencyMs?: number; error?: string }; battles: number }> {
+  async readiness() {
     const redis = this.redis ? await this.redis.ping() : "none" as const;
     const ready = !this.draining && (redis === "none" || redis.ok);
-    return { ready, draining: this.draining, redis, battles: this.hosted.size };
+    // Room ids are public (the lobby lists them); knowing where each lives helps operators.
+    return { ready, draining: this.draining, redis, persistence: this.store.kind, battles: this.hosted.size, hosted: [...this.hosted.keys()] };
   }
 
   /** SIGTERM: no new battles here, every battle made durable and handed over, clients sent on. */
