@@ -87,6 +87,15 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         const rooms = await matchMaker.query({ name: "battle" });
         res.json(rooms.filter((r) => !r.private && r.metadata).map((r) => ({ roomId: r.roomId, clients: r.clients, ...r.metadata })));
       });
+      // Where a battle lives now, for clients following it after its process died or drained:
+      // they rejoin only once it is listed on a live process (a join routed to a dead process
+      // would wait for the IPC timeout).
+      app.get("/api/battles/:roomId/where", async (req, res) => {
+        const room = await matchMaker.driver.findOne({ roomId: req.params.roomId }).catch(() => undefined);
+        if (!room) { res.status(404).json({ found: false }); return; }
+        const alive = keeper ? await keeper.isAlive(room.processId).catch(() => false) : room.processId === matchMaker.processId;
+        res.json({ found: true, processId: room.processId, alive });
+      });
       // The GM's export of the full combat log and replay record; the GM key is the credential.
       app.get("/api/battles/:roomId/log", async (req, res) => {
         const key = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];

@@ -42,4 +42,54 @@ describe("several server processes on one Redis", function () {
     for (const c of battle.clients) assertClientMatchesServer(c, engine);
     await Promise.all(battle.clients.map((c) => c.leave()));
   });
+
+  it("restores a battle on a surviving process after SIGKILL mid-round, identical to the last acknowledged command, with every client back in its seat", async () => {
+    const [a, b] = alive() as [Node, Node];
+    const battle = await openBattle(a, b);
+    const entry = () => alive().map((n) => `127.0.0.1:${n.port}`);
+    battle.clients.forEach((c) => c.followBattle(entry));
+    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
+    for (let i = 0; i < 3; i++) await playOneTurn(battle.clients);
+    // Mid-round: one more accepted command that does not end the turn.
+    const s = battle.gm.state;
+    const active = s.ships.get(s.activeShipId);
+    const crew = active.side === "npc" ? battle.gm : battle.clients.find((c) => c.seat?.shipId === active.id)!;
+    const evade = active.side === "npc"
+      ? await crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } })
+      : await crew.command("space:evade", { mode: "evasive" });
+    assert.equal(evade.kind, "ack");
+    const acked = highestAck(battle.clients);
+    await allAtVersion(battle.clients, acked);
+    const before = await serverBattle((await ownerOf(battle.roomId, nodes))!, battle.roomId, battle.gm.seat!.key);
+    const seats = battle.clients.map((c) => c.seat!.seatId);
+
+    const owner = (await ownerOf(battle.roomId, nodes))!;
+    const killedAt = Date.now();
+    owner.proc.child.kill("SIGKILL");
+    await Promise.all(battle.clients.map((c) => c.relocated(1, 20_000)));
+    const back = Math.max(...battle.clients.map((c) => c.relocations[0]!)) - killedAt;
+    console.log(`      restored and all 3 clients back in their seats ${back} ms after SIGKILL`);
+
+    const survivor = (await ownerOf(battle.roomId, alive()))!;
+    assert.ok(survivor && survivor !== owner, "a surviving process hosts the battle");
+    assert.equal(battle.gm.room.roomId, battle.roomId, "same battle id");
+    const after = await serverBattle(survivor, battle.roomId, battle.gm.seat!.key);
+    assert.equal(after.commands, before.commands, "no acknowledged command lost, none invented");
+    assert.deepEqual(after.battle, before.battle, "engine state identical to the last acknowledged command");
+    await allAtVersion(battle.clients, acked);
+    battle.clients.forEach((c, i) => assert.equal(c.seat!.seatId, seats[i], `${c.label} kept its seat`));
+    await battle.gm.until((st) => [...st.crew.values()].every((m: any) => m.connected), 5000, "every seat connected");
+    for (const c of battle.clients) assertClientMatchesServer(c, after.battle);
+    // A command acknowledged before the crash, re-sent, gets its original reply and is not applied twice.
+    assert.ok(evade.kind === "ack");
+    const first = evade.ack;
+    const again = await crew.command(first.type, active.side === "npc" ? { shipId: active.id, command: { type: "evade", mode: "evasive" }, cid: first.cid } : { mode: "evasive", cid: first.cid });
+    assert.equal(again.kind, "ack");
+    assert.equal(again.kind === "ack" && again.ack.version, first.version);
+    // And the battle goes on.
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    const later = await serverBattle(survivor, battle.roomId, battle.gm.seat!.key);
+    for (const c of battle.clients) assertClientMatchesServer(c, later.battle);
+    await Promise.all(battle.clients.map((c) => c.leave()));
+  });
 });

@@ -2,15 +2,13 @@
 // With `followBattle`, it behaves like the web client when its battle moves to another process
 // (crash, drain): once the SDK's own reconnection gives up, it rejoins the same battle id with its
 // seat key, retrying until the battle is back, and keeps its seat.
-import type { ColyseusSDK, Room } from "@colyseus/sdk";
+import { ColyseusSDK, type Room } from "@colyseus/sdk";
 import type { AckReply, ErrorReply, SeatReply } from "../../src/commands";
+import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../../client/relocate";
 
 export type Reply = { kind: "ack"; ack: AckReply } | { kind: "error"; error: ErrorReply };
 
 let counter = 0;
-
-/** Close codes after which the battle is not coming back where it was (4000: we or the server ended it). */
-const FINAL_CODES = new Set([4000, 4002]);
 
 export class SeatClient {
   seat?: SeatReply;
@@ -23,7 +21,7 @@ export class SeatClient {
   private seatWaiters: ((s: SeatReply) => void)[] = [];
   private errorWaiters: (() => void)[] = [];
   private stateWaiters = new Set<(state: any) => void>();
-  private follow?: { sdks: () => ColyseusSDK[]; deadlineMs: number };
+  private follow?: { hosts: () => string[]; deadlineMs: number };
   private relocating?: Promise<void>;
   private closed = false;
 
@@ -48,48 +46,42 @@ export class SeatClient {
     });
     room.onStateChange((state: any) => { for (const w of [...this.stateWaiters]) w(state); });
     room.onLeave((code: number) => {
-      if (room !== this.room || this.closed || !this.follow || FINAL_CODES.has(code)) return;
-      this.relocating ??= this.rejoin().finally(() => { this.relocating = undefined; });
+      if (room !== this.room || this.closed || !this.follow || isFinalClose(code)) return;
+      this.relocating ??= this.rejoin(processIdOf(room)).finally(() => { this.relocating = undefined; });
     });
   }
 
   /**
-   * Follow the battle wherever it is restored. `sdks` are the entry points to try in turn (any
-   * process of the cluster: the matchmaker sends the client on to the battle's process).
+   * Follow the battle wherever it is restored. `hosts` ("127.0.0.1:port") are the entry points
+   * to try in turn: any process of the cluster knows where the battle is and routes the join there.
    */
-  followBattle(sdks: () => ColyseusSDK[], opts: { deadlineMs?: number } = {}): this {
-    this.follow = { sdks, deadlineMs: opts.deadlineMs ?? 30_000 };
-    // Like the web client: a few quick reconnection attempts, then look for the battle by id.
-    this.room.reconnection.minUptime = 0;
-    this.room.reconnection.maxRetries = 3;
-    this.room.reconnection.minDelay = 100;
-    this.room.reconnection.maxDelay = 300;
+  followBattle(hosts: () => string[], opts: { deadlineMs?: number } = {}): this {
+    this.follow = { hosts, deadlineMs: opts.deadlineMs ?? 30_000 };
+    quickReconnection(this.room);
     return this;
   }
 
-  private async rejoin(): Promise<void> {
+  private async rejoin(lostProcessId: string | undefined): Promise<void> {
     const follow = this.follow!;
-    const key = this.seat?.key;
-    if (!key) return;
-    const opts = this.seat!.role === "gm" ? { gmKey: key } : { seatKey: key };
-    const roomId = this.room.roomId;
-    const deadline = Date.now() + follow.deadlineMs;
-    for (let attempt = 0; Date.now() < deadline && !this.closed; attempt++) {
-      const sdks = follow.sdks();
-      const sdk = sdks[attempt % sdks.length]!;
-      try {
-        const room = await sdk.joinById(roomId, opts);
-        this.room = room;
-        this.attach(room);
-        room.reconnection.minUptime = 0;
-        room.reconnection.maxRetries = 3;
-        room.reconnection.minDelay = 100;
-        room.reconnection.maxDelay = 300;
-        this.relocations.push(Date.now());
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    if (!this.seat) return;
+    let n = 0;
+    const host = () => { const hosts = follow.hosts(); return hosts[n++ % hosts.length]!; };
+    try {
+      const room = await rejoinBattle({
+        roomId: this.room.roomId, key: this.seat.key, role: this.seat.role, lostProcessId, deadlineMs: follow.deadlineMs, intervalMs: 100,
+        cancelled: () => this.closed,
+        where: async (id) => {
+          const res = await fetch(`http://${host()}/api/battles/${id}/where`, { signal: AbortSignal.timeout(1000) });
+          return await res.json() as WhereAnswer;
+        },
+        join: (id, options) => new ColyseusSDK(`ws://${host()}`).joinById(id, options),
+      });
+      this.room = room;
+      this.attach(room);
+      quickReconnection(room);
+      this.relocations.push(Date.now());
+    } catch {
+      // gave up: relocated() reports it
     }
   }
 
@@ -165,4 +157,12 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
   ]);
+}
+
+/** Like the web client: a few quick reconnection attempts, then look for the battle by id. */
+function quickReconnection(room: Room<any, any>) {
+  room.reconnection.minUptime = 0;
+  room.reconnection.maxRetries = 3;
+  room.reconnection.minDelay = 100;
+  room.reconnection.maxDelay = 300;
 }

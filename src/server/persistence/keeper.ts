@@ -20,12 +20,11 @@ export interface HostedBattle {
 
 export interface KeeperSettings { HEARTBEAT_MS: number; HEARTBEAT_TTL_MS: number; DRAIN_TIMEOUT_SEC: number }
 
-const PROCS = "tb:procs";       // our process token -> Colyseus processId (to clean a dead one's listings)
 const DRAINING = "tb:draining"; // Colyseus processIds that must not receive new battles
-const hbKey = (token: string) => `tb:hb:${token}`;
+/** Liveness key of a process, by its Colyseus processId (which is also the owner id of its battles). */
+const hbKey = (pid: string) => `tb:hb:${pid}`;
 
 export class BattleKeeper {
-  readonly token = randomBytes(9).toString("base64url");
   readonly store: BattleStore;
   readonly hosted = new Map<string, HostedBattle>();
   draining = false;
@@ -37,10 +36,15 @@ export class BattleKeeper {
   private log = logger.child({ part: "keeper" });
 
   constructor(opts: { redisUrl?: string; dataDir: string }, readonly settings: KeeperSettings) {
-    this.store = opts.redisUrl ? new RedisBattleStore(opts.redisUrl, this.token) : new DiskBattleStore(opts.dataDir);
+    this.store = opts.redisUrl ? new RedisBattleStore(opts.redisUrl, () => this.token) : new DiskBattleStore(opts.dataDir);
     const redis = this.redis?.redis;
     redis?.on("ready", () => { this.healthySince = Date.now(); void this.beat(); });
     if (redis?.status === "ready") this.healthySince = Date.now();
+  }
+
+  /** This process in Redis: the Colyseus processId, known once the server listens. */
+  get token(): string {
+    return matchMaker.processId;
   }
 
   private get redis(): RedisBattleStore | undefined {
@@ -99,7 +103,7 @@ export class BattleKeeper {
   private async beat() {
     const r = this.redis?.redis;
     if (!r || r.status !== "ready" || !matchMaker.processId) return;
-    await r.multi().set(hbKey(this.token), matchMaker.processId, "PX", this.settings.HEARTBEAT_TTL_MS).hset(PROCS, this.token, matchMaker.processId).exec().catch(() => undefined);
+    await r.set(hbKey(this.token), String(Date.now()), "PX", this.settings.HEARTBEAT_TTL_MS).catch(() => undefined);
   }
 
   private ticking = false;
@@ -148,13 +152,19 @@ export class BattleKeeper {
   }
 
   /** A dead process's room listings would send clients to it: remove them now. */
-  private async forgetProcess(token: string) {
-    const r = this.redis!.redis;
-    const pid = await r.hget(PROCS, token);
-    if (!pid) return;
+  private async forgetProcess(pid: string) {
     await matchMaker.driver.cleanup?.(pid);
     await matchMaker.stats.excludeProcess(pid);
-    await r.multi().hdel(PROCS, token).srem(DRAINING, pid).exec();
+    await this.redis!.redis.srem(DRAINING, pid);
+  }
+
+  /** Is that process alive (its heartbeat not expired)? Without Redis there is only this one. */
+  async isAlive(pid: string): Promise<boolean> {
+    if (pid === matchMaker.processId) return !this.draining;
+    const r = this.redis?.redis;
+    if (!r) return false;
+    if (await r.sismember(DRAINING, pid)) return false;
+    return (await r.exists(hbKey(pid))) === 1;
   }
 
   /** New battles go to the process with fewest rooms that is not draining. */
@@ -201,7 +211,7 @@ export class BattleKeeper {
     clearInterval(this.timer);
     const r = this.redis?.redis;
     if (r?.status === "ready") {
-      await r.multi().del(hbKey(this.token)).hdel(PROCS, this.token).srem(DRAINING, matchMaker.processId ?? "").exec().catch(() => undefined);
+      await r.multi().del(hbKey(this.token)).srem(DRAINING, this.token).exec().catch(() => undefined);
     }
     await this.store.close();
   }

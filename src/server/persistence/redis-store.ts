@@ -25,7 +25,8 @@ export class RedisBattleStore implements BattleStore {
   readonly kind = "redis" as const;
   readonly redis: Scripted;
 
-  constructor(url: string, readonly processToken: string) {
+  /** `owner`: this process's id (its Colyseus processId, known once the server listens). */
+  constructor(url: string, private readonly owner: () => string) {
     // No retry limit: while Redis is away, appends wait (acks are held back) and go out in order
     // once it is back, instead of failing a battle.
     this.redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false, retryStrategy: (n) => Math.min(50 * n, 500) }) as Scripted;
@@ -35,11 +36,11 @@ export class RedisBattleStore implements BattleStore {
   }
 
   async create(id: string, meta: BattleMeta): Promise<void> {
-    await this.redis.multi().set(key(id, "meta"), JSON.stringify(meta)).del(key(id, "log"), key(id, "snap")).hset(OWNERS, id, this.processToken).exec();
+    await this.redis.multi().set(key(id, "meta"), JSON.stringify(meta)).del(key(id, "log"), key(id, "snap")).hset(OWNERS, id, this.owner()).exec();
   }
 
   async append(id: string, rec: LogRecord): Promise<number> {
-    const n = await this.redis.tbAppend(OWNERS, key(id, "log"), id, this.processToken, JSON.stringify(rec));
+    const n = await this.redis.tbAppend(OWNERS, key(id, "log"), id, this.owner(), JSON.stringify(rec));
     if (n < 0) throw new OwnershipLost(id);
     return n;
   }
@@ -63,17 +64,17 @@ export class RedisBattleStore implements BattleStore {
   async remove(id: string): Promise<void> {
     // Only the owner deletes: a copy that lost its battle must not erase the new owner's data.
     const owner = await this.redis.hget(OWNERS, id);
-    if (owner !== this.processToken) return;
+    if (owner !== this.owner()) return;
     await this.redis.multi().del(key(id, "meta"), key(id, "log"), key(id, "snap")).hdel(OWNERS, id).exec();
   }
 
   async release(id: string): Promise<void> {
-    await this.redis.tbSwapOwner(OWNERS, id, this.processToken, "");
+    await this.redis.tbSwapOwner(OWNERS, id, this.owner(), "");
   }
 
   /** Takes a battle over from `from` (a dead process, or "" for a released battle). */
   async claim(id: string, from: string): Promise<boolean> {
-    return (await this.redis.tbSwapOwner(OWNERS, id, from, this.processToken)) === 1;
+    return (await this.redis.tbSwapOwner(OWNERS, id, from, this.owner())) === 1;
   }
 
   async owners(): Promise<Record<string, string>> {
