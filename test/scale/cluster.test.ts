@@ -18,6 +18,11 @@ describe("several server processes on one Redis", function () {
     await Promise.all(nodes.map((n) => { if (!n.proc.exited) n.proc.child.kill("SIGKILL"); return undefined; }));
     await redis?.close();
   });
+  afterEach(function () {
+    // Every restore replays to exactly its round checkpoint; a failed append or restore is logged as an error.
+    const errors = nodes.flatMap((n) => n.proc.tail()).filter((l) => /"level":"error"/.test(l));
+    if (this.currentTest?.state === "passed") assert.deepEqual(errors, [], "no server logged an error");
+  });
 
   it("reports liveness, and readiness with Redis reachable and its latency", async () => {
     for (const n of nodes) {
@@ -90,6 +95,86 @@ describe("several server processes on one Redis", function () {
     for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
     const later = await serverBattle(survivor, battle.roomId, battle.gm.seat!.key);
     for (const c of battle.clients) assertClientMatchesServer(c, later.battle);
+    await Promise.all(battle.clients.map((c) => c.leave()));
+  });
+
+  it("keeps battles through a Redis restart: /ready is false while Redis is down, commands wait for it, nothing acknowledged is lost", async () => {
+    if (alive().length < 2) await node();
+    const [a, b] = alive() as [Node, Node];
+    const battle = await openBattle(a, b);
+    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    const owner = (await ownerOf(battle.roomId, nodes))!;
+    const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+
+    await redis.stop({ kill: true });
+    for (const n of alive()) {
+      await waitFor("/ready false while Redis is down", async () => (await readiness(n)).status === 503);
+      const r = await readiness(n);
+      assert.equal(r.body.ready, false);
+      assert.equal(r.body.redis.ok, false);
+    }
+    // A command sent meanwhile is applied in memory but not acknowledged until it is durable.
+    const s = battle.gm.state;
+    const active = s.ships.get(s.activeShipId);
+    const crew = active.side === "npc" ? battle.gm : battle.clients.find((c) => c.seat?.shipId === active.id)!;
+    let settled = false;
+    const pending = (active.side === "npc"
+      ? crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } }, 30_000)
+      : crew.command("space:evade", { mode: "evasive" }, 30_000)).finally(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(settled, false, "no acknowledgement while the log append cannot be made durable");
+
+    await redis.start();
+    for (const n of alive()) await waitFor("/ready true once Redis is back", async () => (await readiness(n)).status === 200);
+    const reply = await pending;
+    assert.equal(reply.kind, "ack");
+    const after = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+    assert.equal(after.commands, before.commands + 1);
+    assert.equal(await ownerOf(battle.roomId, alive()), owner, "the battle stayed where it was");
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    const later = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+    for (const c of battle.clients) assertClientMatchesServer(c, later.battle);
+    await Promise.all(battle.clients.map((c) => c.leave()));
+  });
+
+  it("drains on SIGTERM: stops taking battles, hands its battles over without losing a command, exits within the deadline", async () => {
+    while (alive().length < 2) await node();
+    const [a, b] = alive() as [Node, Node];
+    const battle = await openBattle(a, b);
+    battle.clients.forEach((c) => c.followBattle(() => alive().map((n) => `127.0.0.1:${n.port}`)));
+    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    const owner = (await ownerOf(battle.roomId, nodes))!;
+    const other = alive().find((n) => n !== owner)!;
+    const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+
+    // A command racing the SIGTERM: acknowledged and kept, or refused/unanswered and not applied.
+    const s = battle.gm.state;
+    const active = s.ships.get(s.activeShipId);
+    const crew = active.side === "npc" ? battle.gm : battle.clients.find((c) => c.seat?.shipId === active.id)!;
+    const racing = (active.side === "npc"
+      ? crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } }, 3000)
+      : crew.command("space:evade", { mode: "evasive" }, 3000)).catch(() => undefined);
+    const stoppedAt = Date.now();
+    const exited = new Promise<number | null>((r) => owner.proc.child.once("exit", (code) => r(code)));
+    owner.proc.child.kill("SIGTERM");
+    const drainingReady = await readiness(owner);
+    if (drainingReady.status !== 0) assert.equal(drainingReady.body.ready, false, "not ready while draining");
+    const code = await exited;
+    assert.equal(code, 0, "clean exit");
+    console.log(`      drained and exited ${Date.now() - stoppedAt} ms after SIGTERM`);
+    const raced = await racing;
+
+    await Promise.all(battle.clients.map((c) => c.relocated(1, 20_000)));
+    console.log(`      all 3 clients back in their seats ${Math.max(...battle.clients.map((c) => c.relocations[0]!)) - stoppedAt} ms after SIGTERM`);
+    assert.equal(await ownerOf(battle.roomId, alive()), other);
+    const after = await serverBattle(other, battle.roomId, battle.gm.seat!.key);
+    const ackedRace = raced?.kind === "ack" ? 1 : 0;
+    assert.equal(after.commands, before.commands + ackedRace, "every acknowledged command kept, nothing unacknowledged applied");
+    await battle.gm.until((st) => [...st.crew.values()].every((m: any) => m.connected), 5000, "every seat connected");
+    for (const c of battle.clients) assertClientMatchesServer(c, after.battle);
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
     await Promise.all(battle.clients.map((c) => c.leave()));
   });
 });
