@@ -91,7 +91,13 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       // they rejoin only once it is listed on a live process (a join routed to a dead process
       // would wait for the IPC timeout).
       app.get("/api/battles/:roomId/where", async (req, res) => {
-        const room = await matchMaker.driver.findOne({ roomId: req.params.roomId }).catch(() => undefined);
+        let room: Awaited<ReturnType<typeof matchMaker.driver.findOne>> | undefined;
+        try {
+          // The local driver answers with a thenable query, Redis's with a promise: await both.
+          room = await matchMaker.driver.findOne({ roomId: req.params.roomId });
+        } catch {
+          room = undefined;
+        }
         if (!room) { res.status(404).json({ found: false }); return; }
         const alive = keeper ? await keeper.isAlive(room.processId).catch(() => false) : room.processId === matchMaker.processId;
         res.json({ found: true, processId: room.processId, alive });
