@@ -31,6 +31,8 @@ export class BattleKeeper {
   /** Restores in flight: a one-time secret the room's onCreate exchanges for the stored battle. */
   private pending = new Map<string, StoredBattle>();
   private restoring = new Set<string>();
+  /** Battles this process claimed but could not restore yet, with the attempts made (retried a few times). */
+  private failed = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private healthySince = 0;
   private log = logger.child({ part: "keeper" });
@@ -135,7 +137,11 @@ export class BattleKeeper {
       others.forEach((o, i) => alive.set(o, res?.[i]?.[1] === 1));
     }
     for (const [id, owner] of Object.entries(owners)) {
-      if (owner === this.token) continue;
+      if (owner === this.token) {
+        const tries = this.failed.get(id);
+        if (tries !== undefined && tries < 3 && !this.hosted.has(id)) await this.restoreOwned(id);
+        continue;
+      }
       const local = this.hosted.get(id);
       if (local) {
         // Someone else owns a battle we still host: our copy is stale, stand it down.
@@ -146,9 +152,15 @@ export class BattleKeeper {
       if (owner !== "") await this.forgetProcess(owner);
       if (await store.claim(id, owner)) {
         this.log.warn(owner ? "taking over a battle whose process died" : "taking over a released battle", { battle: id, from: owner || "(released)" });
-        if (!(await this.restore(id))) await store.release(id).catch(() => undefined);
+        await this.restoreOwned(id);
       }
     }
+  }
+
+  /** A failed restore is retried here a few times, not handed on (it would fail everywhere alike). */
+  private async restoreOwned(id: string) {
+    if (await this.restore(id)) this.failed.delete(id);
+    else this.failed.set(id, (this.failed.get(id) ?? 0) + 1);
   }
 
   /** A dead process's room listings would send clients to it: remove them now. */
