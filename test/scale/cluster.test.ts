@@ -122,8 +122,10 @@ describe("several server processes on one Redis", function () {
     const pending = (active.side === "npc"
       ? crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } }, 30_000)
       : crew.command("space:evade", { mode: "evasive" }, 30_000)).finally(() => { settled = true; });
+    const versionBefore = battle.gm.state.version;
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(settled, false, "no acknowledgement while the log append cannot be made durable");
+    assert.equal(battle.gm.state.version, versionBefore, "no state patch with the change either");
 
     await redis.start();
     for (const n of alive()) await waitFor("/ready true once Redis is back", async () => (await readiness(n)).status === 200);
@@ -175,6 +177,36 @@ describe("several server processes on one Redis", function () {
     await battle.gm.until((st) => [...st.crew.values()].every((m: any) => m.connected), 5000, "every seat connected");
     for (const c of battle.clients) assertClientMatchesServer(c, after.battle);
     for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    await Promise.all(battle.clients.map((c) => c.leave()));
+  });
+
+  it("fences a process that was presumed dead and comes back: its stale copy writes nothing and its clients follow the battle", async () => {
+    while (alive().length < 2) await node();
+    const [a, b] = alive() as [Node, Node];
+    const battle = await openBattle(a, b);
+    battle.clients.forEach((c) => c.followBattle(() => alive().map((n) => `127.0.0.1:${n.port}`)));
+    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    const owner = (await ownerOf(battle.roomId, nodes))!;
+    const other = alive().find((n) => n !== owner)!;
+    const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+
+    owner.proc.child.kill("SIGSTOP"); // frozen: no heartbeat, but its sockets stay open
+    try {
+      await waitFor("the battle restored on the other process", async () => (await ownerOf(battle.roomId, [other])) === other, 15_000);
+    } finally {
+      owner.proc.child.kill("SIGCONT");
+    }
+    // Back from the pause, the old copy finds it lost the battle, stands down, and its clients move.
+    await Promise.all(battle.clients.map((c) => c.relocated(1, 20_000)));
+    await waitFor("the stale copy gone", async () => (await readiness(owner)).body.hosted?.includes(battle.roomId) === false);
+    assert.equal(await ownerOf(battle.roomId, alive()), other);
+    const after = await serverBattle(other, battle.roomId, battle.gm.seat!.key);
+    assert.equal(after.commands, before.commands);
+    assert.deepEqual(after.battle, before.battle);
+    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
+    const later = await serverBattle(other, battle.roomId, battle.gm.seat!.key);
+    for (const c of battle.clients) assertClientMatchesServer(c, later.battle);
     await Promise.all(battle.clients.map((c) => c.leave()));
   });
 });

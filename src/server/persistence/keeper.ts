@@ -114,7 +114,10 @@ export class BattleKeeper {
     this.ticking = true;
     try {
       await this.beat();
-      if (!this.draining) await this.scan();
+      if (!this.draining) {
+        await this.scan();
+        await this.relist();
+      }
     } catch (err) {
       this.log.warn("keeper scan failed", { error: (err as Error).message });
     } finally {
@@ -153,6 +156,24 @@ export class BattleKeeper {
       if (await store.claim(id, owner)) {
         this.log.warn(owner ? "taking over a battle whose process died" : "taking over a released battle", { battle: id, from: owner || "(released)" });
         await this.restoreOwned(id);
+      }
+    }
+  }
+
+  /**
+   * Our battles' room listings must point here. A stale copy on a process that was presumed dead
+   * (and came back) can overwrite or remove the listing before it stands down; this heals it.
+   */
+  private async relist() {
+    const ids = [...this.hosted.keys()];
+    if (!ids.length) return;
+    const cached = await matchMaker.driver.findByIds(ids);
+    for (const id of ids) {
+      if (cached.get(id)?.processId === matchMaker.processId) continue;
+      const room = matchMaker.getLocalRoomById(id) as unknown as { _listing?: Parameters<typeof matchMaker.driver.persist>[0]; _internalState?: number } | undefined;
+      if (room?._listing && room._internalState === 1 /* RoomInternalState.CREATED */) {
+        await matchMaker.driver.persist(room._listing, true);
+        this.log.warn("battle listing pointed elsewhere: listed here again", { battle: id });
       }
     }
   }
