@@ -23,6 +23,7 @@ import { notify, type SeatInfo } from "./observers";
 import type { Config } from "../src/server/config";
 import type { BattleKeeper, HostedBattle } from "../src/server/persistence/keeper";
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type SeatRecord, type StoredBattle } from "../src/server/persistence/types";
+import { DurableOutbox } from "../src/server/persistence/outbox";
 
 export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS">;
 
@@ -56,12 +57,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** Durable battles (set by the server configuration): every accepted change is logged before it is published. */
   static keeper: BattleKeeper | undefined;
   private keeper: BattleKeeper | undefined;
-  /** Records appended so far (the durable log's length), appends awaiting their acknowledgement, and
-   *  the replies and patches held back until they are durable (published in order). */
-  private seq = 0;
-  private inFlight = 0;
-  private deferred: (() => void)[] = [];
-  private settleWaiters: (() => void)[] = [];
+  /** Every accepted change goes through here: logged durably first, published after. */
+  private outbox!: DurableOutbox;
   /** Set when the battle is leaving this process: no more commands or joins here. */
   private frozen = false;
   private departure: "ended" | "handOver" | "lost" = "ended";
@@ -81,6 +78,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   override async onCreate(rawOptions: unknown) {
     this.keeper = BattleRoom.keeper;
     this.settings = BattleRoom.settings;
+    this.outbox = new DurableOutbox(this.keeper?.store, () => this.roomId, (err) => this.durabilityLost(err),
+      (what, err) => this.log.warn(what, { error: err.message }));
     const restoring = this.keeper?.takeRestore((rawOptions as { __restore?: unknown } | null)?.__restore);
     if (restoring) return this.restoreFrom(restoring);
     if (this.keeper?.draining) throw new ServerError(503, "this server is draining: create the battle again");
@@ -112,11 +111,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.dice = createDice(this.seed);
     const seats = new Map<string, Seat>();
     for (const rec of stored.records) {
-      this.seq++;
+      const seq = ++this.outbox.seq;
       if (rec.k === "cmd") {
         // The rules are deterministic: the same commands on the same dice give the same battle.
         const r = apply(this.battle, rec.actor, rec.cmd, this.dice);
-        if (!r.ok) throw new Error(`battle ${stored.id}: record ${this.seq} (${rec.cmd.type}) was rejected on replay: ${r.code}`);
+        if (!r.ok) throw new Error(`battle ${stored.id}: record ${seq} (${rec.cmd.type}) was rejected on replay: ${r.code}`);
         this.commandLog.push({ actor: rec.actor, cmd: rec.cmd });
         this.fullLog.push(...r.events);
         appendLog(this.state, r.events);
@@ -133,7 +132,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
         this.state.chat.push(new ChatLine().assign({ seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at }));
         if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
       }
-      if (stored.snapshot && stored.snapshot.seq === this.seq) this.checkSnapshot(stored.snapshot);
+      if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
     }
     for (const seat of this.seats.all()) {
       const member = new CrewMember().assign({ id: seat.seatId, name: seat.name, role: seat.role, shipId: seat.shipId, connected: false });
@@ -219,7 +218,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!this.keeper) return seat;
     const rec: SeatRecord = { seatId: seat.seatId, key: seat.key, role: seat.role, name: seat.name, shipId: seat.shipId, positions: seat.positions };
     try {
-      await new Promise<void>((resolve, reject) => this.commit({ k: "seat", seat: rec }, resolve, false, reject));
+      await new Promise<void>((resolve, reject) => this.outbox.commit({ k: "seat", seat: rec }, resolve, undefined, reject));
     } catch (err) {
       this.seats.remove(seat.seatId);
       throw new ServerError(503, `the seat could not be recorded: ${(err as Error).message}`);
@@ -304,18 +303,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.turnTimer?.clear();
       this.idleTimer?.clear();
       this.departure = reason === "drain" ? "handOver" : "lost";
-      if (reason === "drain") await this.settled();
-      else this.deferred = [];
+      if (reason === "drain") await this.outbox.settled();
+      else this.outbox.drop();
       this.log.info("battle leaving this process", { reason });
       await this.disconnect(CloseCode.MAY_TRY_RECONNECT);
     })();
     return this.leaving;
   }
 
-  private settled(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((r) => this.settleWaiters.push(r));
-  }
+
 
   // ---- messages ----------------------------------------------------------------------
 
@@ -362,7 +358,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.replies.delete(seat.seatId);
     const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
-    this.commit({ k: "unseat", seatId: seat.seatId }, () => {
+    this.outbox.commit({ k: "unseat", seatId: seat.seatId }, () => {
       this.state.crew.delete(seat.seatId);
       this.updateMetadata();
       this.broadcastPatch();
@@ -378,7 +374,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
     if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
     const at = Date.now();
-    this.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
+    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
       const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
       this.state.chat.push(line);
       if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
@@ -391,7 +387,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const earlier = this.replies.get(seat.seatId)?.get(cid);
     if (earlier) {
       // An original reply still waiting for its log append goes out after it, never before.
-      this.later(() => client.send(earlier.kind, earlier.reply));
+      this.outbox.later(() => client.send(earlier.kind, earlier.reply));
       return;
     }
     if (this.frozen) return this.reject(client, type, "unavailable", "the battle is moving to another server: re-send once reconnected", cid);
@@ -420,7 +416,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (origin && ack) this.remember(origin.seat, origin.cid, { kind: "ack", reply: ack });
     const checkpoint = this.battle.round !== roundBefore || this.battle.phase !== phaseBefore;
     const rec: LogRecord = { k: "cmd", actor, cmd, ...(origin ? { seat: origin.seat.seatId, type: origin.type, cid: origin.cid } : {}) };
-    this.commit(rec, () => this.publish(actor, cmd, result.events, started, origin, ack), checkpoint);
+    this.outbox.commit(rec, () => this.publish(actor, cmd, result.events, started, origin, ack), checkpoint ? (seq) => this.checkpoint(seq) : undefined);
     return result;
   }
 
@@ -446,56 +442,20 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   // ---- durability ------------------------------------------------------------------------
 
-  /**
-   * Appends a record to the battle's durable log and runs `publish` once it is acknowledged.
-   * Appends keep their order (one connection, one file), and publishing waits until nothing is
-   * in flight, so a patch never shows a change that is not durable yet (group commit).
-   * Without a store (PERSIST=false) it publishes at once.
-   */
-  private commit(rec: LogRecord, publish: () => void, checkpoint = false, onFail?: (err: Error) => void) {
-    const keeper = this.keeper;
-    if (!keeper) { publish(); return; }
-    this.seq++;
-    const snap = checkpoint ? this.checkpoint() : undefined;
-    this.inFlight++;
-    this.deferred.push(publish);
-    keeper.store.append(this.roomId, rec).then(() => {
-      if (snap) keeper.store.snapshot(this.roomId, snap).catch((err: Error) => this.log.warn("checkpoint not written", { error: err.message }));
-      if (--this.inFlight === 0) this.flush();
-    }, (err: Error) => {
-      this.inFlight--;
-      onFail?.(err);
-      this.durabilityLost(err);
-    });
-  }
-
   /** The battle as it stands now (after record `seq`): taken synchronously, written later. */
-  private checkpoint(): BattleSnapshot {
+  private checkpoint(seq: number): BattleSnapshot {
     return {
-      seq: this.seq, version: this.battle.version, round: this.battle.round, at: Date.now(),
+      seq, version: this.battle.version, round: this.battle.round, at: Date.now(),
       battle: structuredClone(this.battle), dice: this.dice.getState(),
       seats: this.seats.all().map((s) => ({ seatId: s.seatId, key: s.key, role: s.role, name: s.name, shipId: s.shipId, positions: s.positions })),
     };
   }
 
-  /** Runs a reply now, or after the appends in flight when there are any (keeps reply order). */
-  private later(fn: () => void) {
-    if (this.inFlight > 0) this.deferred.push(fn);
-    else fn();
-  }
-
-  private flush() {
-    const fns = this.deferred.splice(0);
-    for (const fn of fns) {
-      try { fn(); } catch (err) { this.log.error("publishing a durable change failed", { error: err }); }
-    }
-    this.settleWaiters.splice(0).forEach((w) => w());
-  }
-
   /** An append failed: this copy can no longer promise durability, so it steps aside. */
   private durabilityLost(err: Error) {
     if (this.frozen && this.leaving) return;
-    this.log.error(err instanceof OwnershipLost ? "battle taken over by another process" : "durable log append failed", { error: err.message });
+    if (err instanceof OwnershipLost) this.log.warn("battle taken over by another process", { error: err.message });
+    else this.log.error("durable log append failed", { error: err.message });
     void this.standDown("lost");
   }
 
@@ -503,7 +463,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const reply: ErrorReply = { type, code, message, ...(cid ? { cid } : {}) };
     // Refusals that depend on the moment (turn, phase) are not replayed: a re-send is judged anew.
     if (seat && cid && code !== "stale" && code !== "unavailable") this.remember(seat, cid, { kind: "error", reply });
-    this.later(() => client.send("error", reply));
+    this.outbox.later(() => client.send("error", reply));
     const holder = seat ?? this.seats.ofSession(client.sessionId);
     notify("commandRejected", { roomId: this.roomId, seat: holder && seatInfo(holder), type, cid, code, message });
   }
@@ -558,7 +518,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       if (this.battle.phase !== "ended") this.execute({ kind: "system" }, { type: "idleEnd" });
       this.log.info("idle battle closed");
       // The clients see the battle end (once durable) before the room closes.
-      void this.settled().then(() => this.disconnect());
+      void this.outbox.settled().then(() => this.disconnect());
     }, this.settings.IDLE_TIMEOUT_SEC * 1000);
   }
 
