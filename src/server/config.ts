@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
-const envSchema = z.object({
+const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(2567),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -36,6 +36,11 @@ const envSchema = z.object({
   HEARTBEAT_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(3000),
   /** SIGTERM: battles are handed over and the process exits within this deadline. */
   DRAIN_TIMEOUT_SEC: z.coerce.number().int().min(1).max(600).default(20),
+});
+
+// A process must beat at least twice per TTL, or a slow beat would look like a death.
+const envSchema = baseSchema.refine((c) => c.HEARTBEAT_TTL_MS >= 2 * c.HEARTBEAT_MS, {
+  path: ["HEARTBEAT_TTL_MS"], message: "must be at least twice HEARTBEAT_MS",
 });
 
 export type Config = z.infer<typeof envSchema>;
