@@ -16,6 +16,8 @@ export interface TestServer {
   port: number;
   url: string;
   config: Config;
+  /** Durable battles: heartbeats, takeover, drain (undefined with PERSIST=false). */
+  keeper: ReturnType<typeof createServer>["keeper"];
   sdk(): ColyseusSDK;
   close(): Promise<void>;
 }
@@ -29,7 +31,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   await server.start(port, "127.0.0.1");
   const colyseus = new ColyseusTestServer(server);
   return {
-    colyseus, port, config, url: `ws://127.0.0.1:${port}`,
+    colyseus, port, config, url: `ws://127.0.0.1:${port}`, keeper: server.keeper,
     sdk: () => new ColyseusSDK(`ws://127.0.0.1:${port}`),
     close: async () => {
       await colyseus.cleanup().catch(() => undefined);
