@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startRedis, type TestRedis } from "../support/redis-server";
 import { assertClientMatchesServer } from "../support/compare";
-import { startNode, readiness, ownerOf, openBattle, playOneTurn, highestAck, allAtVersion, serverBattle, waitFor, type Node } from "./helpers";
+import { startNode, readiness, ownerOf, openBattle, playOneTurn, highestAck, allAtVersion, serverBattle, waitFor, midTurnCommand, endTurn, type Node } from "./helpers";
 
 describe("several server processes on one Redis", function () {
   this.timeout(90_000);
@@ -56,12 +56,8 @@ describe("several server processes on one Redis", function () {
     assert.equal((await battle.gm.command("gm:start")).kind, "ack");
     for (let i = 0; i < 3; i++) await playOneTurn(battle.clients);
     // Mid-round: one more accepted command that does not end the turn.
-    const s = battle.gm.state;
-    const active = s.ships.get(s.activeShipId);
-    const crew = active.side === "npc" ? battle.gm : battle.clients.find((c) => c.seat?.shipId === active.id)!;
-    const evade = active.side === "npc"
-      ? await crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } })
-      : await crew.command("space:evade", { mode: "evasive" });
+    const mid = await midTurnCommand(battle.clients);
+    const evade = await mid.reply;
     assert.equal(evade.kind, "ack");
     const acked = highestAck(battle.clients);
     await allAtVersion(battle.clients, acked);
@@ -88,7 +84,7 @@ describe("several server processes on one Redis", function () {
     // A command acknowledged before the crash, re-sent, gets its original reply and is not applied twice.
     assert.ok(evade.kind === "ack");
     const first = evade.ack;
-    const again = await crew.command(first.type, active.side === "npc" ? { shipId: active.id, command: { type: "evade", mode: "evasive" }, cid: first.cid } : { mode: "evasive", cid: first.cid });
+    const again = await mid.crew.command(mid.type, { ...mid.payload, cid: first.cid });
     assert.equal(again.kind, "ack");
     assert.equal(again.kind === "ack" && again.ack.version, first.version);
     // And the battle goes on.
@@ -115,14 +111,9 @@ describe("several server processes on one Redis", function () {
       assert.equal(r.body.redis.ok, false);
     }
     // A command sent meanwhile is applied in memory but not acknowledged until it is durable.
-    const s = battle.gm.state;
-    const active = s.ships.get(s.activeShipId);
-    const crew = active.side === "npc" ? battle.gm : battle.clients.find((c) => c.seat?.shipId === active.id)!;
-    let settled = false;
-    const pending = (active.side === "npc"
-      ? crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } }, 30_000)
-      : crew.command("space:evade", { mode: "evasive" }, 30_000)).finally(() => { settled = true; });
     const versionBefore = battle.gm.state.version;
+    let settled = false;
+    const pending = endTurn(battle.clients, 30_000).finally(() => { settled = true; });
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(settled, false, "no acknowledgement while the log append cannot be made durable");
     assert.equal(battle.gm.state.version, versionBefore, "no state patch with the change either");
@@ -152,12 +143,7 @@ describe("several server processes on one Redis", function () {
     const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
 
     // A command racing the SIGTERM: acknowledged and kept, or refused/unanswered and not applied.
-    const s = battle.gm.state;
-    const active = s.ships.get(s.activeShipId);
-    const crew = active.side === "npc" ? battle.gm : battle.clients.find((c) => c.seat?.shipId === active.id)!;
-    const racing = (active.side === "npc"
-      ? crew.command("gm:act", { shipId: active.id, command: { type: "evade", mode: "evasive" } }, 3000)
-      : crew.command("space:evade", { mode: "evasive" }, 3000)).catch(() => undefined);
+    const racing = endTurn(battle.clients, 3000).catch(() => undefined);
     const stoppedAt = Date.now();
     const exited = new Promise<number | null>((r) => owner.proc.child.once("exit", (code) => r(code)));
     owner.proc.child.kill("SIGTERM");

@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { startServer, freePort, type ServerProcess } from "../../loadtest/lib/server";
-import { SeatClient } from "../support/seat-client";
-import { playTurn } from "../support/bots";
+import { SeatClient, type Reply } from "../support/seat-client";
+import { playTurn, firstEnemy } from "../support/bots";
 import { ALL_ROLES } from "../support/battles";
 import { replay } from "../../src/engine";
 import type { Battle } from "../../src/rules/model";
@@ -98,4 +98,42 @@ export async function serverBattle(node: Node, roomId: string, gmKey: string): P
   if (!res.ok) throw new Error(`export: HTTP ${res.status}`);
   const out = await res.json() as { phase: string; replay: { seed: number; setup: any; commands: any[] } };
   return { battle: replay(out.replay.setup, out.replay.seed, out.replay.commands), commands: out.replay.commands.length, phase: out.phase };
+}
+
+/**
+ * Sends, for the active ship, commands that do not end its turn (evade, sensor lock, coordinate,
+ * fire) until one is not refused (whether a ship can evade depends on the dice so far). Resolves
+ * once one was accepted or is still unanswered after a second (e.g. waiting for Redis), with its reply.
+ */
+export async function midTurnCommand(clients: SeatClient[], timeoutMs = 5000): Promise<{ crew: SeatClient; type: string; payload: Record<string, unknown>; reply: Promise<Reply> }> {
+  const [gm] = clients as [SeatClient];
+  const s = gm.state;
+  const active = s.ships.get(s.activeShipId);
+  const npc = active.side === "npc";
+  const crew = npc ? gm : clients.find((c) => c.seat?.shipId === active.id)!;
+  const target = firstEnemy(s, active.side);
+  const turret = [...(crew.state.ships.get(active.id).turrets ?? [])].find((t: any) => t.weapon !== "sandcaster" && t.weapon !== "missileRack");
+  const candidates: Record<string, unknown>[] = [
+    { type: "evade", mode: "evasive" }, { type: "sensorLock", targetId: target }, { type: "coordinate", mode: "initiative" },
+    ...(turret ? [{ type: "fire", turretId: turret.id, targetId: target }] : []),
+  ];
+  const refusals: string[] = [];
+  for (const c of candidates) {
+    const { type, ...fields } = c as { type: string };
+    const [msg, payload] = npc ? ["gm:act", { shipId: active.id, command: c }] : [`space:${type}`, fields];
+    const reply = crew.command(msg, payload, timeoutMs);
+    const first = await Promise.race([reply, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    if (first?.kind === "error") { refusals.push(`${type}: ${first.error.code}`); continue; }
+    return { crew, type: msg, payload, reply };
+  }
+  throw new Error(`every mid-turn command was refused: ${refusals.join(", ")}`);
+}
+
+/** The active ship's crew ending its turn: always accepted in that turn. */
+export function endTurn(clients: SeatClient[], timeoutMs = 5000): Promise<Reply> {
+  const [gm] = clients as [SeatClient];
+  const s = gm.state;
+  const active = s.ships.get(s.activeShipId);
+  if (active.side === "npc") return gm.command("gm:act", { shipId: active.id, command: { type: "endTurn" } }, timeoutMs);
+  return clients.find((c) => c.seat?.shipId === active.id)!.command("space:endTurn", {}, timeoutMs);
 }
