@@ -34,6 +34,7 @@ export class BattleKeeper {
   /** Battles this process claimed but could not restore yet, with the attempts made (retried a few times). */
   private failed = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  private beatTimer?: NodeJS.Timeout;
   private healthySince = 0;
   private log = logger.child({ part: "keeper" });
 
@@ -57,6 +58,9 @@ export class BattleKeeper {
   async start(): Promise<void> {
     if (this.redis) {
       await this.beat();
+      // The beat has its own timer: a long scan (many battles to restore) must not delay it.
+      this.beatTimer = setInterval(() => { void this.beat(); }, this.settings.HEARTBEAT_MS);
+      this.beatTimer.unref();
       this.timer = setInterval(() => { void this.tick(); }, this.settings.HEARTBEAT_MS);
       this.timer.unref();
     } else if (this.store instanceof DiskBattleStore) {
@@ -113,7 +117,6 @@ export class BattleKeeper {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      await this.beat();
       if (!this.draining) {
         await this.scan();
         await this.relist();
@@ -242,6 +245,7 @@ export class BattleKeeper {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.beatTimer);
     const r = this.redis?.redis;
     if (r?.status === "ready") {
       await r.multi().del(hbKey(this.token)).srem(DRAINING, this.token).exec().catch(() => undefined);
