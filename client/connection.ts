@@ -136,10 +136,7 @@ export class BattleSession {
         roomId: this.current.roomId, key: seat.key, role: seat.role, lostProcessId, deadlineMs: 60_000,
         cancelled: () => this.leaving,
         onAttempt: (attempt) => this.setStatus({ kind: "relocating", attempt }),
-        where: async (id) => {
-          const res = await fetch(`/api/battles/${encodeURIComponent(id)}/where`, { headers: { accept: "application/json" } });
-          return (await res.json()) as WhereAnswer;
-        },
+        where: whereIs,
         join: (id, options) => client().joinById(id, options),
       });
       this.current = room;
@@ -160,10 +157,12 @@ export class BattleSession {
     return new BattleSession(room, "player");
   }
 
-  /** Takes the stored seat back after a reload. */
+  /** Takes the stored seat back after a reload (waiting a little if the battle is just moving to another server). */
   static async resume(stored: StoredSeat): Promise<BattleSession> {
-    const opts = stored.role === "gm" ? { gmKey: stored.key } : { seatKey: stored.key };
-    const room = await client().joinById(stored.roomId, opts);
+    const room = await rejoinBattle({
+      roomId: stored.roomId, key: stored.key, role: stored.role, deadlineMs: 10_000,
+      where: whereIs, join: (id, options) => client().joinById(id, options),
+    });
     return new BattleSession(room, stored.role);
   }
 
@@ -215,6 +214,12 @@ export class BattleSession {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = undefined;
   }
+}
+
+/** Where a battle is now (any server of the cluster answers). */
+async function whereIs(roomId: string): Promise<WhereAnswer> {
+  const res = await fetch(`/api/battles/${encodeURIComponent(roomId)}/where`, { headers: { accept: "application/json" } });
+  return (await res.json()) as WhereAnswer;
 }
 
 export async function fetchJson<T>(url: string): Promise<T> {

@@ -47,6 +47,7 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
   const trustOld = started + (o.trustOldAfterMs ?? 10_000);
   const interval = o.intervalMs ?? 250;
   const options: Record<string, string> = o.role === "gm" ? { gmKey: o.key } : { seatKey: o.key };
+  let last = "";
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     if (o.cancelled?.()) throw new Error("cancelled");
     o.onAttempt?.(attempt);
@@ -54,11 +55,13 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
       const w = await o.where(o.roomId);
       const movable = w.found && w.alive && (w.processId !== o.lostProcessId || Date.now() > trustOld);
       if (movable) return await o.join(o.roomId, options);
+      last = w.found ? "its server is not available" : "the battle is not running anywhere";
     } catch (err) {
+      last = String((err as Error)?.message ?? err);
       // A refused key means the seat is gone for good; anything else (not found yet, network) is retried.
       if (/wrong GM key|unknown seat key/.test(String((err as Error)?.message ?? err))) throw err;
     }
     await new Promise((r) => setTimeout(r, interval));
   }
-  throw new Error(`battle ${o.roomId} did not come back within ${Math.round((Date.now() - started) / 1000)} s`);
+  throw new Error(`battle ${o.roomId} did not come back within ${Math.round((Date.now() - started) / 1000)} s (${last})`);
 }
