@@ -37,7 +37,8 @@ const USAGE = `usage: npm run loadtest -- [options]
   --capacity a,b,c       capacity mode: one run per battle count (each --duration s, fresh server),
                          stopping once p99 > --capacity-p99 (default 100 ms) or a join fails
   --quiet                no progress lines
-  --processes N --redis  multi-process mode (not available yet)`;
+  --processes N          server processes sharing one Redis (default 1); tables enter through them in turn
+  --redis                use a real redis-server (AOF, appendfsync always) even with one process`;
 
 type Args = Record<string, string | true>;
 
@@ -103,6 +104,8 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
     failOnLoss: !!a["fail-on-loss"],
     failOnJoinFailure: !!a["fail-on-join-failure"],
     maxP99Ms: a["max-p99"] !== undefined ? num(a, "max-p99", 0, 0, 1e7) : undefined,
+    processes: num(a, "processes", 1, 1, 16),
+    redis: !!a.redis || num(a, "processes", 1, 1, 16) > 1,
   };
   if (a.port !== undefined) run.port = num(a, "port", 0, 1, 65535);
   const capacity = typeof a.capacity === "string" ? a.capacity.split(",").map((s) => Number(s)) : undefined;
@@ -183,10 +186,6 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
     if (args.help) { process.stdout.write(`${USAGE}\n`); return 0; }
-    if (args.processes !== undefined || args.redis !== undefined) {
-      process.stderr.write("multi-process mode (--processes/--redis) is not available yet\n");
-      return 2;
-    }
     parsed = optionsFromArgs(args);
   } catch (err) {
     if (err instanceof UsageError) { process.stderr.write(`${err.message}\n\n${USAGE}\n`); return 2; }

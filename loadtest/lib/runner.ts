@@ -10,6 +10,7 @@ import { DEFAULT_PLAN, Gate, Group, shipsFor, type BattlePlan } from "./bot";
 import { ProcSampler, ROOT, freePort, startServer, type ServerProcess } from "./server";
 import { startNetSim, type NetProxy } from "./netsim";
 import type { Percentiles } from "./histogram";
+import { startRedis, type TestRedis } from "../../test/support/redis-server";
 
 export interface RunOptions {
   name: string;
@@ -29,6 +30,10 @@ export interface RunOptions {
   cpuProf: boolean;
   /** Extra server environment (e.g. PATCH_RATE_MS). */
   serverEnv: Record<string, string>;
+  /** Server processes sharing one Redis (a real redis-server with AOF, started for the run); 1 = a single process. */
+  processes: number;
+  /** Use Redis (presence, matchmaking, durable battle logs) even with one process. */
+  redis: boolean;
   failOnLoss: boolean;
   failOnJoinFailure: boolean;
   maxP99Ms?: number;
@@ -37,7 +42,7 @@ export interface RunOptions {
 
 export const DEFAULT_RUN: RunOptions = {
   name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5,
-  latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {},
+  latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {}, processes: 1, redis: false,
   failOnLoss: false, failOnJoinFailure: false, outDir: path.join(ROOT, "loadtest", "results"),
 };
 
@@ -80,6 +85,9 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
 
   const port = opts.port ?? (await freePort());
   let server: ServerProcess | undefined;
+  /** Every server process; `server` is the first (the one the netsim proxy fronts). */
+  const servers: ServerProcess[] = [];
+  let redis: TestRedis | undefined;
   let proxy: NetProxy | undefined;
   const metrics = new Metrics();
   const groups: Group[] = [];
@@ -94,8 +102,23 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   try {
     const nodeArgs: string[] = [];
     if (opts.cpuProf) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.outDir, `${opts.name}.cpuprofile`)}`);
-    say(`starting server on 127.0.0.1:${port}…`);
-    server = await startServer({ port, env: opts.serverEnv, nodeArgs, logFile: path.join(opts.outDir, `${opts.name}.server.log`) });
+    const multi = opts.processes > 1 || opts.redis;
+    if (multi && (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0) && opts.processes > 1) {
+      throw new Error("the netsim proxy fronts one process: use --latency/--jitter/--loss with --processes 1");
+    }
+    if (multi) {
+      redis = await startRedis({ appendfsync: "always" });
+      say(`redis-server (AOF, appendfsync always) on ${redis.url}`);
+    }
+    for (let i = 0; i < opts.processes; i++) {
+      const p = i === 0 ? port : await freePort();
+      say(`starting server ${i + 1}/${opts.processes} on 127.0.0.1:${p}…`);
+      const env = redis ? { REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${p}`, ...opts.serverEnv } : opts.serverEnv;
+      const logFile = path.join(opts.outDir, opts.processes > 1 ? `${opts.name}.server${i + 1}.log` : `${opts.name}.server.log`);
+      servers.push(await startServer({ port: p, env, nodeArgs, logFile }));
+    }
+    server = servers[0]!;
+    const crashedServer = () => servers.find((s) => s.crashed);
     let endpointPort = port;
     if (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0) {
       proxy = await startNetSim(port, { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, lossPct: opts.lossPct });
@@ -105,7 +128,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const endpoint = `ws://127.0.0.1:${endpointPort}`;
     const { seatedPlayers } = shipsFor(opts.plan);
 
-    const serverSampler = new ProcSampler(server.pid);
+    const samplers = servers.map((s) => new ProcSampler(s.pid));
     let runnerCpu = process.cpuUsage();
     let lastTick = performance.now();
     let lastBytesIn = 0;
@@ -121,7 +144,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const loops: Promise<void>[] = [];
     const firstJoins: Promise<void>[] = [];
     for (let i = 0; i < opts.battles; i++) {
-      const g = new Group(i + 1, ctx);
+      // Tables enter through the processes in turn; the matchmaker places each battle.
+      const g = new Group(i + 1, servers.length > 1 ? { ...ctx, endpoint: `ws://127.0.0.1:${servers[i % servers.length]!.port}` } : ctx);
       groups.push(g);
       let settle!: () => void;
       firstJoins.push(new Promise<void>((r) => { settle = r; }));
@@ -136,7 +160,9 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       const now = performance.now();
       const dt = (now - lastTick) / 1000;
       lastTick = now;
-      const srv = serverSampler.sample();
+      // With several processes: CPU and RSS summed over them (CPU % of one core).
+      const each = samplers.map((x) => x.sample());
+      const srv = each.some((x) => x) ? { cpuPct: each.reduce((a, x) => a + (x?.cpuPct ?? 0), 0), rssMb: each.reduce((a, x) => a + (x?.rssMb ?? 0), 0) } : undefined;
       const cpu = process.cpuUsage(runnerCpu);
       runnerCpu = process.cpuUsage();
       const w = metrics.latencyWindow.summary();
@@ -154,12 +180,12 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       lastBytesIn = metrics.bytesIn;
       lastBytesOut = metrics.bytesOut;
       timeline.push(s);
-      say(`[${s.t.toFixed(0).padStart(4)}s] battles ${s.battlesActive}/${opts.battles} clients ${s.clients} cmds ${s.sent}/${s.acked} p95 ${s.p95} ms cpu ${s.serverCpuPct.toFixed(0)}% rss ${s.serverRssMb.toFixed(0)} MB runner ${s.runnerCpuPct.toFixed(0)}%${server?.crashed ? " SERVER DOWN" : ""}`);
+      say(`[${s.t.toFixed(0).padStart(4)}s] battles ${s.battlesActive}/${opts.battles} clients ${s.clients} cmds ${s.sent}/${s.acked} p95 ${s.p95} ms cpu ${s.serverCpuPct.toFixed(0)}% rss ${s.serverRssMb.toFixed(0)} MB runner ${s.runnerCpuPct.toFixed(0)}%${crashedServer() ? " SERVER DOWN" : ""}`);
     }, 1000);
 
     // run for the duration (or until the server dies)
     const deadline = Date.now() + opts.durationSec * 1000;
-    while (Date.now() < deadline && !server.crashed) await new Promise((r) => setTimeout(r, 250));
+    while (Date.now() < deadline && !crashedServer()) await new Promise((r) => setTimeout(r, 250));
     const durationSec = round2((performance.now() - t0) / 1000);
 
     // stop issuing commands; in-flight ones get the grace period to be answered
@@ -176,12 +202,13 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 15_000))]);
     await Promise.race([Promise.all(groups.map((g) => g.leaveAll())), new Promise((r) => setTimeout(r, 10_000))]);
 
-    const crashed = !!server.crashed;
-    const crash = server.crashed ? { ...server.crashed, tail: server.tail() } : undefined;
+    const down = crashedServer();
+    const crashed = !!down;
+    const crash = down?.crashed ? { ...down.crashed, tail: down.tail() } : undefined;
     const netsimStats = proxy?.stats();
     await proxy?.stop();
     proxy = undefined;
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
 
     return finish(opts, {
       startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats,
@@ -192,7 +219,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     if (ticker) clearInterval(ticker);
     loopDelay.disable();
     await proxy?.stop().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
+    await redis?.close().catch(() => undefined);
   }
 }
 
