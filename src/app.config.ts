@@ -91,6 +91,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       // they rejoin only once it is listed on a live process (a join routed to a dead process
       // would wait for the IPC timeout).
       app.get("/api/battles/:roomId/where", async (req, res) => {
+        if (!/^[A-Za-z0-9_-]{1,64}$/.test(req.params.roomId)) { res.status(400).json({ error: "invalid battle id" }); return; }
         let room: Awaited<ReturnType<typeof matchMaker.driver.findOne>> | undefined;
         try {
           // The local driver answers with a thenable query, Redis's with a promise: await both.

@@ -19,6 +19,10 @@ describe("a single process without Redis", function () {
     const r = await readiness(node);
     assert.equal(r.status, 200);
     assert.deepEqual([r.body.ready, r.body.redis, r.body.persistence], [true, "none", "disk"]);
+    const where = (id: string) => fetch(`http://127.0.0.1:${node!.port}/api/battles/${encodeURIComponent(id)}/where`);
+    assert.equal((await where("nope")).status, 404);
+    assert.equal((await where("../../etc")).status, 400, "not a battle id");
+    assert.equal((await where("x".repeat(65))).status, 400);
   });
 
   it("resumes its battles after a crash and restart, from the round checkpoint and the command log, with every client back in its seat", async () => {
