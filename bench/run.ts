@@ -11,6 +11,7 @@ import type { Battle } from "../src/rules/model";
 import { createDice } from "../src/rules/dice";
 import { summarise, type Summary } from "./stats";
 import { startServer } from "../test/support/server";
+import { startRedis } from "../test/support/redis-server";
 import { SeatClient } from "../test/support/seat-client";
 
 const SETUP: BattleSetup = {
@@ -77,8 +78,24 @@ function benchRounds(iterations: number): Summary {
   return summarise(samples);
 }
 
-async function benchLatency(turns: number): Promise<Summary & { clients: number; commands: number }> {
-  const server = await startServer({ LOG_LEVEL: "error" });
+/**
+ * Where accepted commands are logged before their ack (`--persist`): `disk` (what `npm start`
+ * does without Redis, the default), `redis` (a real redis-server with AOF) or `off`.
+ */
+type PersistMode = "disk" | "redis" | "off";
+function persistMode(): PersistMode {
+  const i = process.argv.indexOf("--persist");
+  const v = i >= 0 ? process.argv[i + 1] : "disk";
+  if (v !== "disk" && v !== "redis" && v !== "off") throw new Error("--persist must be disk, redis or off");
+  return v;
+}
+
+async function benchLatency(turns: number, mode: PersistMode): Promise<Summary & { clients: number; commands: number }> {
+  // --redis-fsync everysec: Redis's AOF fsync once a second instead of on every write (docs/scaling.md).
+  const fsync = process.argv.includes("--redis-fsync") ? process.argv[process.argv.indexOf("--redis-fsync") + 1] : "always";
+  if (fsync !== "always" && fsync !== "everysec") throw new Error("--redis-fsync must be always or everysec");
+  const redis = mode === "redis" ? await startRedis({ appendfsync: fsync }) : undefined;
+  const server = await startServer({ LOG_LEVEL: "error", ...(mode === "off" ? { PERSIST: "false" } : {}), ...(redis ? { REDIS_URL: redis.url } : {}) });
   try {
     const gmRoom = await server.sdk().create("battle", { name: "bench", ...SETUP, turnTimeoutSec: 600 });
     const gm = new SeatClient(gmRoom, "gm");
@@ -126,19 +143,21 @@ async function benchLatency(turns: number): Promise<Summary & { clients: number;
     return { ...summarise(samples), clients: all.length, commands };
   } finally {
     await server.close();
+    await redis?.close();
   }
 }
 
 async function main() {
   const attacks = benchAttacks(20_000);
   const rounds = benchRounds(300);
-  const latency = await benchLatency(300);
+  const persist = persistMode();
+  const latency = await benchLatency(300, persist);
   const results = {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
     attackResolution: attacks,
     fullRound: { ...rounds, ships: SETUP.ships.length },
-    commandToPatchMs: latency,
+    commandToPatchMs: { ...latency, persist },
   };
   const out = path.join(__dirname, "results.json");
   fs.writeFileSync(out, JSON.stringify(results, null, 2));
@@ -151,7 +170,7 @@ async function main() {
     "|---|---|---|---|---|---|---|---|",
     row("attack resolution (engine apply)", attacks, "ms"),
     row(`full round (${SETUP.ships.length} ships)`, rounds, "ms"),
-    `| command -> patch, ${latency.clients} clients over loopback | ${latency.n} | – | ${latency.p50} | ${latency.p95} | ${latency.p99} | ${latency.max} | ms |`,
+    `| command -> patch, ${latency.clients} clients over loopback (log: ${persist}) | ${latency.n} | – | ${latency.p50} | ${latency.p95} | ${latency.p99} | ${latency.max} | ms |`,
     "",
     `written to ${path.relative(process.cwd(), out)}`,
   ].join("\n"));

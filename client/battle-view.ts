@@ -164,6 +164,9 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     if (st.kind === "reconnecting") {
       replaceChildren(banner, `Connection lost, reconnecting (attempt ${st.attempt})…`);
       banner.className = "banner warn";
+    } else if (st.kind === "relocating") {
+      replaceChildren(banner, `The battle's server went away; rejoining it where it continues (attempt ${st.attempt})…`);
+      banner.className = "banner warn";
     } else if (st.kind === "disconnected") {
       replaceChildren(banner, `Disconnected: ${st.reason}. `,
         h("button", { type: "button", testid: "back-to-lobby", onclick: () => exit() }, "Back to lobby"), " ",

@@ -2,6 +2,7 @@
 // reconnection, and commands with unique ids and their replies.
 import { Client, type Room } from "@colyseus/sdk";
 import type { AckReply, CreateOptions, ErrorReply, SeatReply } from "../src/commands";
+import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "./relocate";
 
 export type Role = "gm" | "player";
 export interface StoredSeat { roomId: string; key: string; role: Role }
@@ -10,6 +11,8 @@ export type ConnectionStatus =
   | { kind: "connecting" }
   | { kind: "connected" }
   | { kind: "reconnecting"; attempt: number; maxRetries: number }
+  /** The battle's server went away: rejoining it by id where another server restored it. */
+  | { kind: "relocating"; attempt: number }
   | { kind: "disconnected"; code: number; reason: string };
 
 const STORAGE_KEY = "traveller-battles:seat";
@@ -72,11 +75,24 @@ export class BattleSession {
   private ackListeners = new Set<Listener<AckReply>>();
   private retryTimer: ReturnType<typeof setInterval> | undefined;
   private leaving = false;
+  private current: Room<any, any>;
 
-  private constructor(readonly room: Room<any, any>, readonly role: Role) {
+  private constructor(room: Room<any, any>, readonly role: Role) {
+    this.current = room;
+    this.attach(room);
+  }
+
+  /** The room of the battle; a new one after the battle moved to another server. */
+  get room(): Room<any, any> {
+    return this.current;
+  }
+
+  private attach(room: Room<any, any>) {
     room.reconnection.enabled = true;
     room.reconnection.minDelay = 100;
-    room.reconnection.maxDelay = 5000;
+    room.reconnection.maxDelay = 1000;
+    // A few quick attempts: if the server is gone for good, the battle is looked for elsewhere.
+    room.reconnection.maxRetries = 5;
     room.reconnection.minUptime = 0; // a seat resumed just after a reload must reconnect too
     room.onMessage("seat", (s: SeatReply) => {
       this.seat = s;
@@ -102,9 +118,33 @@ export class BattleSession {
       this.setStatus({ kind: "connected" });
     });
     room.onLeave((code: number, reason?: string) => {
+      if (room !== this.current) return;
       this.stopRetryTimer();
+      if (!this.leaving && this.seat && !isFinalClose(code)) {
+        void this.relocate(processIdOf(room), code, reason);
+        return;
+      }
       this.setStatus({ kind: "disconnected", code, reason: this.leaving ? "you left the battle" : reason || `closed (${code})` });
     });
+  }
+
+  /** The server holding the battle is gone: find the battle where it was restored and take the seat back. */
+  private async relocate(lostProcessId: string | undefined, code: number, reason?: string) {
+    const seat = this.seat!;
+    try {
+      const room = await rejoinBattle({
+        roomId: this.current.roomId, key: seat.key, role: seat.role, lostProcessId, deadlineMs: 60_000,
+        cancelled: () => this.leaving,
+        onAttempt: (attempt) => this.setStatus({ kind: "relocating", attempt }),
+        where: whereIs,
+        join: (id, options) => client().joinById(id, options),
+      });
+      this.current = room;
+      this.attach(room);
+      this.setStatus({ kind: "connected" });
+    } catch {
+      if (!this.leaving) this.setStatus({ kind: "disconnected", code, reason: reason || `closed (${code})` });
+    }
   }
 
   static async create(options: CreateOptions): Promise<BattleSession> {
@@ -117,10 +157,12 @@ export class BattleSession {
     return new BattleSession(room, "player");
   }
 
-  /** Takes the stored seat back after a reload. */
+  /** Takes the stored seat back after a reload (waiting a little if the battle is just moving to another server). */
   static async resume(stored: StoredSeat): Promise<BattleSession> {
-    const opts = stored.role === "gm" ? { gmKey: stored.key } : { seatKey: stored.key };
-    const room = await client().joinById(stored.roomId, opts);
+    const room = await rejoinBattle({
+      roomId: stored.roomId, key: stored.key, role: stored.role, deadlineMs: 10_000,
+      where: whereIs, join: (id, options) => client().joinById(id, options),
+    });
     return new BattleSession(room, stored.role);
   }
 
@@ -140,7 +182,7 @@ export class BattleSession {
     // Never lose a command silently: once the connection is gone for good, refuse it visibly.
     // While reconnecting the SDK queues it and sends it on reconnection; its cid makes a
     // duplicate harmless and its turn stamp makes a late one come back as `stale`.
-    if (this.status.kind === "disconnected") {
+    if (this.status.kind === "disconnected" || this.status.kind === "relocating") {
       const refusal: ErrorReply = { type, code: "notConnected", message: "not connected: the command was not sent", cid };
       this.errors.push(refusal);
       this.errorListeners.forEach((l) => l(refusal));
@@ -172,6 +214,12 @@ export class BattleSession {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = undefined;
   }
+}
+
+/** Where a battle is now (any server of the cluster answers). */
+async function whereIs(roomId: string): Promise<WhereAnswer> {
+  const res = await fetch(`/api/battles/${encodeURIComponent(roomId)}/where`, { headers: { accept: "application/json" } });
+  return (await res.json()) as WhereAnswer;
 }
 
 export async function fetchJson<T>(url: string): Promise<T> {

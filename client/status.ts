@@ -10,6 +10,7 @@ export function showStatus(status: ConnectionStatus): void {
     case "connecting": text = "connecting…"; break;
     case "connected": text = "connected"; break;
     case "reconnecting": text = `reconnecting (attempt ${status.attempt} of ${status.maxRetries})`; break;
+    case "relocating": text = `battle moving to another server, rejoining (attempt ${status.attempt})`; break;
     case "disconnected": text = `disconnected: ${status.reason}`; break;
   }
   el.textContent = text;

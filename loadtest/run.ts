@@ -111,9 +111,8 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
   };
   if (a.port !== undefined) run.port = num(a, "port", 0, 1, 65535);
   run.processes = num(a, "processes", 1, 1, 16);
-  run.redis = !!a.redis;
+  run.redis = !!a.redis || run.processes > 1;
   run.botWorkers = num(a, "bot-workers", 1, 1, 16);
-  if (run.processes > 1 && !run.redis) throw new UsageError("--processes N > 1 needs --redis (processes share presence and rooms through Redis)");
   if (run.processes > 1 && (run.latencyMs! > 0 || run.jitterMs! > 0 || run.lossPct! > 0)) throw new UsageError("--latency/--jitter/--loss route through one proxy in front of one process: use them without --processes");
   const capacity = typeof a.capacity === "string" ? a.capacity.split(",").map((s) => Number(s)) : undefined;
   if (capacity && capacity.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError("--capacity takes a comma list of battle counts");

@@ -2,7 +2,8 @@
 // seats, validates every message with zod, asks the engine, copies the result into the
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
-import { Room, type Client, type AuthContext, ServerError, type Delayed } from "@colyseus/core";
+import { isDeepStrictEqual } from "node:util";
+import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode } from "@colyseus/core";
 import { StateView, type Encoder } from "@colyseus/schema";
 import type { z } from "zod";
 import {
@@ -22,6 +23,9 @@ import { notify, type SeatInfo } from "./observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
 import type { Config } from "../src/server/config";
+import type { BattleKeeper, HostedBattle } from "../src/server/persistence/keeper";
+import { OwnershipLost, type BattleSnapshot, type LogRecord, type SeatRecord, type StoredBattle } from "../src/server/persistence/types";
+import { DurableOutbox } from "../src/server/persistence/outbox";
 
 export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS">;
 
@@ -40,7 +44,7 @@ type BattleClient = Client<{ userData: UserData }>;
 const REPLY_MEMORY = 256;
 const CHAT_KEPT = 50;
 
-export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> {
+export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> implements HostedBattle {
   override state = new BattleState();
 
   private battle!: Battle;
@@ -52,6 +56,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** Set once by the server configuration; Colyseus merges defineRoom() defaults into client options, so settings travel here. */
   static settings: BattleRoomSettings = { IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50, METRICS_SAMPLE_MS: 5000 };
   private settings = BattleRoom.settings;
+  /** Durable battles (set by the server configuration): every accepted change is logged before it is published. */
+  static keeper: BattleKeeper | undefined;
+  private keeper: BattleKeeper | undefined;
+  /** Every accepted change goes through here: logged durably first, published after. */
+  private outbox!: DurableOutbox;
+  /** Set when the battle is leaving this process: no more commands or joins here. */
+  private frozen = false;
+  private departure: "ended" | "handOver" | "lost" = "ended";
+  private leaving?: Promise<void>;
   /** Every accepted command, in order: with the seed, it replays the battle exactly. */
   readonly commandLog: { actor: Actor; cmd: Command }[] = [];
   /** The full combat log; the wire state keeps only the last rounds. */
@@ -65,29 +78,99 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private log = logger.child({ room: "battle" });
   private patchMeter = new PatchMeter();
 
-  override onCreate(rawOptions: unknown) {
+  override async onCreate(rawOptions: unknown) {
+    this.keeper = BattleRoom.keeper;
+    this.settings = BattleRoom.settings;
+    this.outbox = new DurableOutbox(this.keeper?.store, () => this.roomId, (err) => this.durabilityLost(err),
+      (what, err) => this.log.warn(what, { error: err.message }));
+    const restoring = this.keeper?.takeRestore((rawOptions as { __restore?: unknown } | null)?.__restore);
+    if (restoring) return this.restoreFrom(restoring);
+    if (this.keeper?.draining) throw new ServerError(503, "this server is draining: create the battle again");
     const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
     if (!parsed.success) throw new ServerError(400, `invalid battle options: ${zodMessage(parsed.error)}`);
     this.options = parsed.data;
-    this.settings = BattleRoom.settings;
-    this.password = this.options.password;
-    this.maxClients = this.options.maxPlayers + 1;
-    this.patchRate = this.settings.PATCH_RATE_MS;
-    this.log = logger.child({ room: this.roomId });
-
     try {
-      this.battle = createBattle({ ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships });
+      this.battle = createBattle(this.setup());
     } catch (err) {
       throw new ServerError(400, `invalid battle options: ${(err as Error).message}`);
     }
     this.seed = randomInt(0, 2 ** 32);
     this.dice = createDice(this.seed);
+    await this.keeper?.store.create(this.roomId, { options: this.options, seed: this.seed, createdAt: Date.now() });
+    this.keeper?.hosted.set(this.roomId, this);
+    this.begin();
+    // Nobody but the creator may take the GM seat: stay locked until the creator is in.
+    void this.lock();
+    this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
+    notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
+  }
+
+  /** Rebuilds a battle from its durable log, under its old room id (after its process died or drained). */
+  private restoreFrom(stored: StoredBattle) {
+    this.roomId = stored.id;
+    this.options = stored.meta.options;
+    this.seed = stored.meta.seed;
+    this.battle = createBattle(this.setup());
+    this.dice = createDice(this.seed);
+    const seats = new Map<string, Seat>();
+    for (const rec of stored.records) {
+      const seq = ++this.outbox.seq;
+      if (rec.k === "cmd") {
+        // The rules are deterministic: the same commands on the same dice give the same battle.
+        const r = apply(this.battle, rec.actor, rec.cmd, this.dice);
+        if (!r.ok) throw new Error(`battle ${stored.id}: record ${seq} (${rec.cmd.type}) was rejected on replay: ${r.code}`);
+        this.commandLog.push({ actor: rec.actor, cmd: rec.cmd });
+        this.fullLog.push(...r.events);
+        appendLog(this.state, r.events);
+        const seat = rec.seat ? seats.get(rec.seat) : undefined;
+        if (seat && rec.cid) {
+          this.remember(seat, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: rec.type ?? rec.cmd.type, version: this.battle.version, events: r.events.length } });
+        }
+      } else if (rec.k === "seat") {
+        seats.set(rec.seat.seatId, this.seats.restore(rec.seat));
+      } else if (rec.k === "unseat") {
+        this.seats.remove(rec.seatId);
+        this.replies.delete(rec.seatId);
+      } else {
+        this.state.chat.push(new ChatLine().assign({ seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at }));
+        if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+      }
+      if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
+    }
+    for (const seat of this.seats.all()) {
+      const member = new CrewMember().assign({ id: seat.seatId, name: seat.name, role: seat.role, shipId: seat.shipId, connected: false });
+      member.positions.push(...seat.positions);
+      this.state.crew.set(seat.seatId, member);
+    }
+    this.keeper?.hosted.set(this.roomId, this);
+    this.begin();
+    // Nobody is connected yet: the room waits for its clients (the idle timeout still applies).
+    this.autoDispose = false;
+    if (!this.seats.gm) void this.lock();
+    this.log.info("battle restored", { records: stored.records.length, commands: this.commandLog.length, round: this.battle.round, version: this.battle.version });
+  }
+
+  /** The per-round checkpoint must match the replayed battle; a mismatch means lost determinism. */
+  private checkSnapshot(snap: BattleSnapshot) {
+    if (!isDeepStrictEqual(snap.battle, JSON.parse(JSON.stringify(this.battle))) || !isDeepStrictEqual(snap.dice, this.dice.getState())) {
+      this.log.error("replay does not match the round checkpoint", { seq: snap.seq, round: snap.round });
+    }
+  }
+
+  private setup() {
+    return { ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships };
+  }
+
+  /** What a new and a restored battle share: settings, wire state, message handlers, timers. */
+  private begin() {
+    this.password = this.options.password;
+    this.maxClients = this.options.maxPlayers + 1;
+    this.patchRate = this.settings.PATCH_RATE_MS;
+    this.log = logger.child({ room: this.roomId });
     this.state.name = this.options.name;
     this.state.turnTimeoutSec = this.options.turnTimeoutSec;
     syncBattle(this.state, this.battle, activeShipId(this.battle) ?? "");
     this.updateMetadata();
-    // Nobody but the creator may take the GM seat: stay locked until the creator is in.
-    void this.lock();
 
     for (const name of Object.keys(SHIP_MESSAGES) as ShipMessageName[]) {
       this.onMessage(name, (client, payload) => this.onShipMessage(client as BattleClient, name, payload));
@@ -97,15 +180,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     this.onMessage("chat", (client, payload) => this.onChat(client as BattleClient, payload));
     this.onMessage("*", (client, type) => this.reject(client as BattleClient, String(type), "invalid", `unknown message type`));
+    this.afterTurnChange();
     this.touchIdle();
     this.clock.setInterval(() => this.sampleState(), this.settings.METRICS_SAMPLE_MS);
-    this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
-    notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
   }
 
-  override onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Seat | { pendingGm: true } {
+  override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Seat> {
+    if (this.frozen) throw new ServerError(503, "the battle is moving to another server: join again in a moment");
     // The creator's first join carries the create options; it becomes the GM.
-    if (!this.seats.gm) return { pendingGm: true };
+    if (!this.seats.gm) return this.durableSeat(this.seats.add("gm", this.options.gmName, "", []));
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${zodMessage(parsed.error)}`);
     const opts = parsed.data;
@@ -131,19 +214,27 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const positions = [...new Set(opts.positions)] as Role[];
     const taken = this.seats.conflicts(ship.id, positions);
     if (taken.length) throw new ServerError(409, `position already taken on ${ship.id}: ${taken.join(", ")}`);
-    return this.seats.add("player", opts.name, ship.id, positions);
+    return this.durableSeat(this.seats.add("player", opts.name, ship.id, positions));
   }
 
-  override onJoin(client: BattleClient, _options: unknown, auth: Seat | { pendingGm: true }) {
-    let seat: Seat;
-    if ("pendingGm" in auth) {
-      seat = this.seats.add("gm", this.options.gmName, "", []);
-      void this.unlock();
-    } else {
-      seat = auth;
-      const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
-      if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
+  /** A new seat is logged before its key goes out, so it survives a move to another process. */
+  private async durableSeat(seat: Seat): Promise<Seat> {
+    if (!this.keeper) return seat;
+    const rec: SeatRecord = { seatId: seat.seatId, key: seat.key, role: seat.role, name: seat.name, shipId: seat.shipId, positions: seat.positions };
+    try {
+      await new Promise<void>((resolve, reject) => this.outbox.commit({ k: "seat", seat: rec }, resolve, undefined, reject));
+    } catch (err) {
+      this.seats.remove(seat.seatId);
+      throw new ServerError(503, `the seat could not be recorded: ${(err as Error).message}`);
     }
+    return seat;
+  }
+
+  override onJoin(client: BattleClient, _options: unknown, seat: Seat) {
+    if (seat.role === "gm" && this.locked && this.seats.gm === seat && !this.state.crew.has(seat.seatId)) void this.unlock();
+    if (!this.autoDispose) this.autoDispose = true;
+    const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
+    if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
     this.seats.bind(seat, client.sessionId);
     this.patchMeter.attach(client);
     client.userData = { seatId: seat.seatId };
@@ -195,9 +286,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     notify("left", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
   }
 
-  override onDispose() {
-    this.log.info("battle disposed", { phase: this.battle?.phase, round: this.battle?.round, commands: this.commandLog.length });
+  override async onDispose() {
+    this.log.info("battle disposed", { phase: this.battle?.phase, round: this.battle?.round, commands: this.commandLog.length, departure: this.departure });
+    this.frozen = true;
     if (this.battle) notify("battleDisposed", { roomId: this.roomId, battle: this.battle });
+    if (this.keeper && this.battle) await this.keeper.left(this.roomId, this.departure);
   }
 
   override broadcastPatch(): boolean {
@@ -221,6 +314,30 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const views: StateView[] = [];
     for (const client of this.clients) if (client.view) views.push(client.view);
     return encodedStateBytes(encoder, views);
+  }
+
+  /** Colyseus shutting down: the battle is handed over, not ended. */
+  override onBeforeShutdown() {
+    void this.standDown("drain");
+  }
+
+  /**
+   * The battle leaves this process. "drain": everything applied is made durable, then the room
+   * closes with "may try reconnect" and is released for another process to restore. "lost":
+   * another process owns it now; what was not durable is dropped (it was never acknowledged).
+   */
+  standDown(reason: "drain" | "lost"): Promise<void> {
+    this.leaving ??= (async () => {
+      this.frozen = true;
+      this.turnTimer?.clear();
+      this.idleTimer?.clear();
+      this.departure = reason === "drain" ? "handOver" : "lost";
+      if (reason === "drain") await this.outbox.settled();
+      else this.outbox.drop();
+      this.log.info("battle leaving this process", { reason });
+      await this.disconnect(CloseCode.MAY_TRY_RECONNECT);
+    })();
+    return this.leaving;
   }
 
   // ---- messages ----------------------------------------------------------------------
@@ -263,15 +380,18 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
     if (!seat) return this.reject(client, "gm:releaseSeat", "unknownSeat", `no player seat '${msg.seatId}'`, msg.cid, gm);
     if (seat.sessionId) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
+    if (this.frozen) return this.reject(client, "gm:releaseSeat", "unavailable", "the battle is moving to another server", msg.cid);
     this.seats.remove(seat.seatId);
-    this.state.crew.delete(seat.seatId);
     this.replies.delete(seat.seatId);
-    this.updateMetadata();
-    this.broadcastPatch();
     const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
-    client.send("ack", ack);
-    this.log.info("seat released by the GM", { seat: seat.seatId, ship: seat.shipId });
+    this.outbox.commit({ k: "unseat", seatId: seat.seatId }, () => {
+      this.state.crew.delete(seat.seatId);
+      this.updateMetadata();
+      this.broadcastPatch();
+      client.send("ack", ack);
+      this.log.info("seat released by the GM", { seat: seat.seatId, ship: seat.shipId });
+    });
   }
 
   private onChat(client: BattleClient, payload: unknown) {
@@ -279,19 +399,25 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!seat) return;
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
-    const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at: Date.now() });
-    this.state.chat.push(line);
-    if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
-    this.broadcastPatch();
+    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
+    const at = Date.now();
+    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
+      const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
+      this.state.chat.push(line);
+      if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+      this.broadcastPatch();
+    });
   }
 
   /** Validate-free core shared by every command: idempotency, staleness, engine, sync, reply. */
   private run(client: BattleClient, seat: Seat, type: string, cid: string, v: number | undefined, actor: Actor, cmd: Command) {
     const earlier = this.replies.get(seat.seatId)?.get(cid);
     if (earlier) {
-      client.send(earlier.kind, earlier.reply);
+      // An original reply still waiting for its log append goes out after it, never before.
+      this.outbox.later(() => client.send(earlier.kind, earlier.reply));
       return;
     }
+    if (this.frozen) return this.reject(client, type, "unavailable", "the battle is moving to another server: re-send once reconnected", cid);
     if (v !== undefined && v !== this.turnStamp()) {
       return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${this.turnStamp()}`, cid, seat);
     }
@@ -300,7 +426,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /** Applies a command to the engine and, when accepted, pushes the new state at once. */
   private execute(actor: Actor, cmd: Command, origin?: { client: BattleClient; seat: Seat; type: string; cid: string }) {
+    if (this.frozen) return;
     const started = performance.now();
+    const roundBefore = this.battle.round;
+    const phaseBefore = this.battle.phase;
+    // The in-memory engine is authoritative and applies commands strictly in arrival order;
+    // what a command changed is published only once its log record is durable.
     const result = apply(this.battle, actor, cmd, this.dice);
     if (!result.ok) {
       if (origin) this.reject(origin.client, origin.type, result.code, result.message, origin.cid, origin.seat);
@@ -308,8 +439,18 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     this.commandLog.push({ actor, cmd });
     this.fullLog.push(...result.events);
+    const ack: AckReply | undefined = origin && { cid: origin.cid, type: origin.type, version: this.battle.version, events: result.events.length };
+    if (origin && ack) this.remember(origin.seat, origin.cid, { kind: "ack", reply: ack });
+    const checkpoint = this.battle.round !== roundBefore || this.battle.phase !== phaseBefore;
+    const rec: LogRecord = { k: "cmd", actor, cmd, ...(origin ? { seat: origin.seat.seatId, type: origin.type, cid: origin.cid } : {}) };
+    this.outbox.commit(rec, () => this.publish(actor, cmd, result.events, started, origin, ack), checkpoint ? (seq) => this.checkpoint(seq) : undefined);
+    return result;
+  }
+
+  /** Sends out what an accepted (and now durable) command changed: state patch, then its ack. */
+  private publish(actor: Actor, cmd: Command, events: LogEntry[], started: number, origin: { client: BattleClient; seat: Seat; type: string; cid: string } | undefined, ack: AckReply | undefined) {
     syncBattle(this.state, this.battle, activeShipId(this.battle) ?? "");
-    const detailed = appendLog(this.state, result.events);
+    const detailed = appendLog(this.state, events);
     this.refreshReveals();
     if (detailed.length) this.revealLogDetails(detailed);
     this.afterTurnChange();
@@ -318,24 +459,38 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.broadcastPatch();
     notify("commandAccepted", {
       roomId: this.roomId, seat: origin && seatInfo(origin.seat), type: origin?.type ?? cmd.type, cid: origin?.cid,
-      actor, cmd, events: result.events, battle: this.battle, durationMs: applied - started,
+      actor, cmd, events, battle: this.battle, durationMs: applied - started,
     });
     notify("patchSent", { roomId: this.roomId, latencyMs: performance.now() - started });
-    if (origin) {
-      const ack: AckReply = { cid: origin.cid, type: origin.type, version: this.battle.version, events: result.events.length };
-      this.remember(origin.seat, origin.cid, { kind: "ack", reply: ack });
-      origin.client.send("ack", ack);
-    }
+    if (origin && ack) origin.client.send("ack", ack);
     if (this.battle.phase === "ended") this.onBattleEnded();
     else this.updateMetadata();
-    return result;
+  }
+
+  // ---- durability ------------------------------------------------------------------------
+
+  /** The battle as it stands now (after record `seq`): taken synchronously, written later. */
+  private checkpoint(seq: number): BattleSnapshot {
+    return {
+      seq, version: this.battle.version, round: this.battle.round, at: Date.now(),
+      battle: structuredClone(this.battle), dice: this.dice.getState(),
+      seats: this.seats.all().map((s) => ({ seatId: s.seatId, key: s.key, role: s.role, name: s.name, shipId: s.shipId, positions: s.positions })),
+    };
+  }
+
+  /** An append failed: this copy can no longer promise durability, so it steps aside. */
+  private durabilityLost(err: Error) {
+    if (this.frozen && this.leaving) return;
+    if (err instanceof OwnershipLost) this.log.warn("battle taken over by another process", { error: err.message });
+    else this.log.error("durable log append failed", { error: err.message });
+    void this.standDown("lost");
   }
 
   private reject(client: BattleClient, type: string, code: ErrorCode, message: string, cid?: string, seat?: Seat) {
     const reply: ErrorReply = { type, code, message, ...(cid ? { cid } : {}) };
     // Refusals that depend on the moment (turn, phase) are not replayed: a re-send is judged anew.
-    if (seat && cid && code !== "stale") this.remember(seat, cid, { kind: "error", reply });
-    client.send("error", reply);
+    if (seat && cid && code !== "stale" && code !== "unavailable") this.remember(seat, cid, { kind: "error", reply });
+    this.outbox.later(() => client.send("error", reply));
     const holder = seat ?? this.seats.ofSession(client.sessionId);
     notify("commandRejected", { roomId: this.roomId, seat: holder && seatInfo(holder), type, cid, code, message });
   }
@@ -389,7 +544,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.idleTimer = this.clock.setTimeout(() => {
       if (this.battle.phase !== "ended") this.execute({ kind: "system" }, { type: "idleEnd" });
       this.log.info("idle battle closed");
-      void this.disconnect();
+      // The clients see the battle end (once durable) before the room closes.
+      void this.outbox.settled().then(() => this.disconnect());
     }, this.settings.IDLE_TIMEOUT_SEC * 1000);
   }
 
@@ -489,7 +645,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 }
 
-const JOIN_FIELDS = ["gmKey", "seatKey", "shipId", "positions"] as const;
+const JOIN_FIELDS = ["gmKey", "seatKey", "shipId", "positions", "__restore"] as const;
 /** The creator's options may carry join fields the SDK adds; room options never include them. */
 function stripJoinFields(raw: unknown): unknown {
   if (!raw || typeof raw !== "object") return raw;

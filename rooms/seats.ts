@@ -50,6 +50,14 @@ export class Seats {
     this.bySeat.set(seat.seatId, seat);
     return seat;
   }
+  /** Puts back a seat read from the durable log (a battle restored on another process). */
+  restore(r: { seatId: string; key: string; role: "gm" | "player"; name: string; shipId: string; positions: string[] }): Seat {
+    const seat: Seat = { seatId: r.seatId, key: r.key, role: r.role, name: r.name, shipId: r.shipId, positions: [...r.positions] as Role[], sessionId: null };
+    this.bySeat.set(seat.seatId, seat);
+    const n = Number(r.seatId.slice(1));
+    if (Number.isInteger(n) && n > this.counter) this.counter = n;
+    return seat;
+  }
   bind(seat: Seat, sessionId: string): void {
     if (seat.sessionId) this.bySession.delete(seat.sessionId);
     seat.sessionId = sessionId;

@@ -14,6 +14,7 @@ import { logger, colyseusLogger } from "./server/logger";
 import { SHIP_CLASSES } from "./data/ships";
 import { Telemetry } from "./observability/telemetry";
 import { mountObservability } from "./observability/routes";
+import { BattleKeeper } from "./server/persistence/keeper";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
 
@@ -36,6 +37,9 @@ function createHttpServer(config: Config): http.Server {
 }
 
 export function createServer(config: Config, opts: { gracefulShutdown?: boolean } = {}) {
+  // Durable battles: in Redis with REDIS_URL (any process can take over), else in DATA_DIR.
+  const keeper = config.PERSIST ? new BattleKeeper({ redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR }, config) : undefined;
+  BattleRoom.keeper = keeper;
   logger.level = config.LOG_LEVEL;
   BattleRoom.settings = {
     IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
@@ -56,6 +60,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
     greet: false,
     logger: colyseusLogger(),
     ...scaleOut,
+    ...(keeper && config.REDIS_URL ? { selectProcessIdToCreateRoom: () => keeper.selectProcess() } : {}),
     gracefullyShutdown: opts.gracefulShutdown ?? true,
     transport: new WebSocketTransport({
       server: createHttpServer(config),
@@ -75,13 +80,34 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
           directives: { "connect-src": ["'self'", "ws:", "wss:"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"] },
         },
       }));
+      // Liveness: the process answers. Readiness: it takes new battles (Redis reachable, not draining).
       app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
+      app.get("/ready", async (_req, res) => {
+        const r = keeper ? await keeper.readiness() : { ready: true, draining: false, redis: config.REDIS_URL ? "unchecked" : "none", battles: 0 };
+        res.status(r.ready ? 200 : 503).json(r);
+      });
       mountObservability(app, config, telemetry);
       app.get("/api/catalogue", (_req, res) => { res.json(SHIP_CLASSES); });
       // The lobby listing over HTTP: metadata only, never keys or passwords.
       app.get("/api/battles", async (_req, res) => {
         const rooms = await matchMaker.query({ name: "battle" });
         res.json(rooms.filter((r) => !r.private && r.metadata).map((r) => ({ roomId: r.roomId, clients: r.clients, ...r.metadata })));
+      });
+      // Where a battle lives now, for clients following it after its process died or drained:
+      // they rejoin only once it is listed on a live process (a join routed to a dead process
+      // would wait for the IPC timeout).
+      app.get("/api/battles/:roomId/where", async (req, res) => {
+        if (!/^[A-Za-z0-9_-]{1,64}$/.test(req.params.roomId)) { res.status(400).json({ error: "invalid battle id" }); return; }
+        let room: Awaited<ReturnType<typeof matchMaker.driver.findOne>> | undefined;
+        try {
+          // The local driver answers with a thenable query, Redis's with a promise: await both.
+          room = await matchMaker.driver.findOne({ roomId: req.params.roomId });
+        } catch {
+          room = undefined;
+        }
+        if (!room) { res.status(404).json({ found: false }); return; }
+        const alive = keeper ? await keeper.isAlive(room.processId).catch(() => false) : room.processId === matchMaker.processId;
+        res.json({ found: true, processId: room.processId, alive });
       });
       // The GM's export of the full combat log and replay record; the GM key is the credential.
       app.get("/api/battles/:roomId/log", async (req, res) => {
@@ -98,6 +124,18 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
     },
   });
-  server.onShutdown(() => telemetry.stop());
-  return server;
+  // SIGTERM/SIGINT: hand every battle over before Colyseus closes the rooms.
+  server.onBeforeShutdown(async () => { await keeper?.drain(); });
+  server.onShutdown(async () => {
+    telemetry.stop();
+    await keeper?.close();
+  });
+  return Object.assign(server, {
+    keeper,
+    /** Listens, then starts heartbeats and takes over (or, on disk, resumes) orphaned battles. */
+    async start(port: number, host: string) {
+      await server.listen(port, host);
+      await keeper?.start();
+    },
+  });
 }

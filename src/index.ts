@@ -18,8 +18,15 @@ async function main() {
   }
   const { createServer } = await import("./app.config");
   const server = createServer(config);
-  await server.listen(config.PORT, config.HOST);
-  logger.info("listening", { url: `http://${config.HOST}:${config.PORT}/`, env: config.NODE_ENV });
+  // Drain deadline: whatever happens during the hand-over, the process is gone by then.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => { setTimeout(() => process.exit(1), config.DRAIN_TIMEOUT_SEC * 1000).unref(); });
+  }
+  await server.start(config.PORT, config.HOST);
+  logger.info("listening", {
+    url: `http://${config.HOST}:${config.PORT}/`, env: config.NODE_ENV,
+    persistence: server.keeper ? server.keeper.store.kind : "off", publicAddress: config.REDIS_URL ? (config.PUBLIC_ADDRESS ?? `${config.HOST}:${config.PORT}`) : undefined,
+  });
 }
 
 main().catch((err) => {

@@ -25,6 +25,8 @@ export function commandLine(r: RunResult): string {
   if (c.latencyMs) parts.push(`--latency ${c.latencyMs}`);
   if (c.jitterMs) parts.push(`--jitter ${c.jitterMs}`);
   if (c.lossPct) parts.push(`--loss ${c.lossPct}`);
+  if (c.processes > 1) parts.push(`--processes ${c.processes}`);
+  else if (c.redis) parts.push("--redis");
   parts.push(`--name ${r.name}`);
   return parts.join(" ");
 }
@@ -61,6 +63,7 @@ export function markdown(r: RunResult, svgName: string): string {
     `|---|---|---|---|---|---|---|`,
     `| ${L.p50} ms | ${L.p95} ms | ${L.p99} ms | ${L.max} ms | ${L.mean} ms | ${r.ackRtt.p50} ms | ${r.ackRtt.p99} ms |`,
     ``,
+    ...(c.processes > 1 || c.redis ? [`Servers: ${c.processes} process(es) on one real Redis (AOF, appendfsync always; durable battle logs there); CPU and RSS below are summed over the processes.`, ``] : []),
     `| server CPU mean | max | RSS start | end | max | RSS slope after warm-up | runner CPU mean | runner event-loop lag p99 (max) | bytes in (clients) | per s | bytes out | per s |`,
     `|---|---|---|---|---|---|---|---|---|---|---|---|`,
     `| ${r.server.cpuPctMean} % | ${r.server.cpuPctMax} % | ${r.server.rssMbStart.toFixed(1)} MB | ${r.server.rssMbEnd.toFixed(1)} MB | ${r.server.rssMbMax.toFixed(1)} MB | ${g.slopePerMin.toFixed(2)} MB/min | ${r.runner.cpuPctMean} % | ${r.runner.lagP99MaxMs} ms | ${fmtBytes(r.network.bytesIn)} | ${fmtBytes(r.network.bytesInPerSec)} | ${fmtBytes(r.network.bytesOut)} | ${fmtBytes(r.network.bytesOutPerSec)} |`,

@@ -9,7 +9,7 @@ import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./bot";
 import { localFleet, workerFleet, type Fleet } from "./fleet";
 import { ProcSampler, ROOT, freePort, startServer, type ServerProcess } from "./server";
 import { startNetSim, type NetProxy } from "./netsim";
-import { startRedis, type RedisProcess } from "./redis";
+import { startRedis, type TestRedis } from "../../test/support/redis-server";
 import type { Percentiles } from "./histogram";
 
 export interface RunOptions {
@@ -93,10 +93,10 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   const startedAt = new Date().toISOString();
   fs.mkdirSync(opts.outDir, { recursive: true });
 
-  if (opts.processes > 1 && !opts.redis) throw new Error("several server processes need --redis");
+  if (opts.processes > 1) opts.redis = true;
   if (opts.processes > 1 && (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0)) throw new Error("the netsim proxy fronts one server process");
   const servers: ServerProcess[] = [];
-  let redis: RedisProcess | undefined;
+  let redis: TestRedis | undefined;
   let proxy: NetProxy | undefined;
   let fleet: Fleet | undefined;
   const timeline: Sample[] = [];
@@ -108,8 +108,9 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const nodeArgs: string[] = [];
     if (opts.cpuProf) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.outDir, `${opts.name}.cpuprofile`)}`);
     if (opts.redis) {
-      redis = await startRedis();
-      say(`redis-server on ${redis.url}`);
+      // Battles keep their durable logs in Redis: AOF with appendfsync always, as in production.
+      redis = await startRedis({ appendfsync: "always" });
+      say(`redis-server (AOF, appendfsync always) on ${redis.url}`);
     }
     for (let i = 0; i < opts.processes; i++) {
       const port = i === 0 && opts.port ? opts.port : await freePort();
@@ -195,7 +196,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     proxy = undefined;
     const processes = servers.map((p, i) => processFigures(p, timeline, i));
     await Promise.all(servers.map((p) => p.stop()));
-    await redis?.stop();
+    await redis?.close();
     redis = undefined;
 
     return finish(opts, {
@@ -206,7 +207,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     if (fleet) await fleet.finish().catch(() => undefined);
     await proxy?.stop().catch(() => undefined);
     await Promise.all(servers.map((p) => p.stop().catch(() => undefined)));
-    await redis?.stop().catch(() => undefined);
+    await redis?.close().catch(() => undefined);
   }
 }
 

@@ -2,6 +2,7 @@
 // (src/index.ts through tsx, without the client build), and sampled through /proc.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -32,6 +33,8 @@ function installExitHook() {
 
 export async function startServer(opts: { port: number; env?: Record<string, string>; nodeArgs?: string[]; logFile?: string }): Promise<ServerProcess> {
   installExitHook();
+  // Its battles are durable; keep them out of ./data (which `npm start` would resume).
+  const ownDataDir = opts.env?.DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "tb-load-"));
   const env = {
     ...process.env,
     NODE_ENV: "production",
@@ -40,6 +43,7 @@ export async function startServer(opts: { port: number; env?: Record<string, str
     LOG_LEVEL: "warn",
     IDLE_TIMEOUT_SEC: "3600",
     SERVE_CLIENT: "false",
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...opts.env,
   };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/index.ts"], {
@@ -73,6 +77,7 @@ export async function startServer(opts: { port: number; env?: Record<string, str
     proc.exited = true;
     live.delete(child);
     log?.end();
+    if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     if (!stopping) proc.crashed = { code, signal };
   });
   await waitHealthy(proc, 30_000);

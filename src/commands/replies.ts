@@ -3,6 +3,8 @@ export type ErrorCode =
   | "invalid" | "forbidden" | "wrongPhase" | "notYourTurn" | "alreadyActed" | "unknownShip" | "unknownTurret"
   | "invalidTarget" | "wrongWeapon" | "noAmmo" | "outOfRange" | "systemDisabled" | "noReactionsLeft"
   | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse"
+  /** the battle is moving to another process (drain, takeover): re-send once reconnected */
+  | "unavailable"
   /** client-side only: the web client refuses a command while it has no connection */
   | "notConnected";
 

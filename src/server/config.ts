@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
-const envSchema = z.object({
+const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(2567),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -45,6 +45,22 @@ const envSchema = z.object({
   ALERT_ERRORS_PER_MIN: z.coerce.number().positive().default(10),
   /** The same alert (or the same oversized battle) is logged at most once per this interval. */
   ALERT_LOG_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(300),
+
+  // ---- durability and scale-out (docs/scaling.md) ----
+  /** Durable battles: every accepted command is logged (Redis with REDIS_URL, else DATA_DIR) before it is acknowledged. */
+  PERSIST: bool.default(true),
+  /** Where a process without Redis keeps battle snapshots and command logs. */
+  DATA_DIR: z.string().min(1).default("data"),
+  /** How often a process refreshes its liveness key in Redis, and how long the key lives. */
+  HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  HEARTBEAT_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(3000),
+  /** SIGTERM: battles are handed over and the process exits within this deadline. */
+  DRAIN_TIMEOUT_SEC: z.coerce.number().int().min(1).max(600).default(20),
+});
+
+// A process must beat at least twice per TTL, or a slow beat would look like a death.
+const envSchema = baseSchema.refine((c) => c.HEARTBEAT_TTL_MS >= 2 * c.HEARTBEAT_MS, {
+  path: ["HEARTBEAT_TTL_MS"], message: "must be at least twice HEARTBEAT_MS",
 });
 
 export type Config = z.infer<typeof envSchema>;

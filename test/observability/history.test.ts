@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import Redis from "ioredis";
 import { startServer, type TestServer } from "../support/server";
-import { startRedis, type RedisServer } from "../support/redis-server";
+import { startRedis, type TestRedis } from "../support/redis-server";
 import { eventually } from "../support/browser";
 import { gmAndPlayer } from "../support/battles";
 import { MemoryHistory, RedisHistory, HISTORY_MS, MAX_POINTS_PER_READ, REDIS_KEY_PREFIX, type HistoryPoint } from "../../src/observability/history";
@@ -42,7 +42,7 @@ describe("metrics history", function () {
   });
 
   describe("in Redis (REDIS_URL set)", () => {
-    let redis: RedisServer;
+    let redis: TestRedis;
     let client: Redis;
     before(async () => {
       redis = await startRedis();
@@ -50,7 +50,7 @@ describe("metrics history", function () {
     });
     after(async () => {
       client?.disconnect();
-      await redis?.stop();
+      await redis?.close();
     });
 
     it("trims the sorted set to the last 24 hours on every write and thins long reads", async () => {

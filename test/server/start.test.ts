@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import fs from "node:fs";
+import os from "node:os";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { freePort } from "../support/server";
 import { SeatClient } from "../support/seat-client";
@@ -36,7 +38,10 @@ describe("the entry point (npm start)", function () {
   it("serves the web client and plays a battle on embedded defaults, with working reconnection", async () => {
     await buildClient();
     const port = await freePort();
-    child = startEntryPoint({ PORT: String(port), HOST: "127.0.0.1" });
+    // Embedded defaults, except that its battles are kept in a temporary directory, not ./data.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tb-start-"));
+    after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    child = startEntryPoint({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir });
     await waitHealthy(port, child);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     assert.equal(page.status, 200);

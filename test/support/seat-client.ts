@@ -1,6 +1,10 @@
 // A test-side wrapper around an SDK room: sends commands with fresh ids and awaits their reply.
-import type { Room } from "@colyseus/sdk";
+// With `followBattle`, it behaves like the web client when its battle moves to another process
+// (crash, drain): once the SDK's own reconnection gives up, it rejoins the same battle id with its
+// seat key, retrying until the battle is back, and keeps its seat.
+import { ColyseusSDK, type Room } from "@colyseus/sdk";
 import type { AckReply, ErrorReply, SeatReply } from "../../src/commands";
+import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../../client/relocate";
 
 export type Reply = { kind: "ack"; ack: AckReply } | { kind: "error"; error: ErrorReply };
 
@@ -9,21 +13,86 @@ let counter = 0;
 export class SeatClient {
   seat?: SeatReply;
   readonly errors: ErrorReply[] = [];
+  readonly acks: AckReply[] = [];
+  /** Times (ms since epoch) the seat was taken back after the battle moved. */
+  readonly relocations: number[] = [];
+  room: Room<any, any>;
   private waiting = new Map<string, (r: Reply) => void>();
   private seatWaiters: ((s: SeatReply) => void)[] = [];
   private errorWaiters: (() => void)[] = [];
+  private stateWaiters = new Set<(state: any) => void>();
+  private follow?: { hosts: () => string[]; deadlineMs: number };
+  private relocating?: Promise<void>;
+  private closed = false;
 
-  constructor(readonly room: Room<any, any>, readonly label: string) {
+  constructor(room: Room<any, any>, readonly label: string) {
+    this.room = room;
+    this.attach(room);
+  }
+
+  private attach(room: Room<any, any>) {
     room.onMessage("seat", (s: SeatReply) => {
       this.seat = s;
       this.seatWaiters.splice(0).forEach((w) => w(s));
     });
-    room.onMessage("ack", (a: AckReply) => this.settle(a.cid, { kind: "ack", ack: a }));
+    room.onMessage("ack", (a: AckReply) => {
+      this.acks.push(a);
+      this.settle(a.cid, { kind: "ack", ack: a });
+    });
     room.onMessage("error", (e: ErrorReply) => {
       this.errors.push(e);
       if (e.cid) this.settle(e.cid, { kind: "error", error: e });
       this.errorWaiters.splice(0).forEach((w) => w());
     });
+    room.onStateChange((state: any) => { for (const w of [...this.stateWaiters]) w(state); });
+    room.onLeave((code: number) => {
+      if (room !== this.room || this.closed || !this.follow || isFinalClose(code)) return;
+      this.relocating ??= this.rejoin(processIdOf(room)).finally(() => { this.relocating = undefined; });
+    });
+  }
+
+  /**
+   * Follow the battle wherever it is restored. `hosts` ("127.0.0.1:port") are the entry points
+   * to try in turn: any process of the cluster knows where the battle is and routes the join there.
+   */
+  followBattle(hosts: () => string[], opts: { deadlineMs?: number } = {}): this {
+    this.follow = { hosts, deadlineMs: opts.deadlineMs ?? 30_000 };
+    quickReconnection(this.room);
+    return this;
+  }
+
+  private async rejoin(lostProcessId: string | undefined): Promise<void> {
+    const follow = this.follow!;
+    if (!this.seat) return;
+    let n = 0;
+    const host = () => { const hosts = follow.hosts(); return hosts[n++ % hosts.length]!; };
+    try {
+      const room = await rejoinBattle({
+        roomId: this.room.roomId, key: this.seat.key, role: this.seat.role, lostProcessId, deadlineMs: follow.deadlineMs, intervalMs: 100,
+        cancelled: () => this.closed,
+        where: async (id) => {
+          const res = await fetch(`http://${host()}/api/battles/${id}/where`, { signal: AbortSignal.timeout(1000) });
+          return await res.json() as WhereAnswer;
+        },
+        join: (id, options) => new ColyseusSDK(`ws://${host()}`).joinById(id, options),
+      });
+      this.room = room;
+      this.attach(room);
+      quickReconnection(room);
+      this.relocations.push(Date.now());
+    } catch {
+      // gave up: relocated() reports it
+    }
+  }
+
+  /** Resolves once the seat has been taken back `count` times in all. */
+  async relocated(count = 1, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.relocations.length < count) {
+      if (Date.now() > deadline) throw new Error(`${this.label}: the seat was not taken back within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.relocations[count - 1]!;
   }
 
   get state(): any {
@@ -53,18 +122,24 @@ export class SeatClient {
     }
   }
 
-  /** Resolves once the decoded state satisfies the predicate. */
+  /** Resolves once the decoded state satisfies the predicate (across a move to another process too). */
   until(predicate: (state: any) => boolean, timeoutMs = 5000, what = "state condition"): Promise<void> {
     if (this.room.state && predicate(this.room.state)) return Promise.resolve();
+    let handler!: (state: any) => void;
     return withTimeout(new Promise<void>((resolve) => {
-      const handler = (state: any) => {
+      handler = (state: any) => {
         if (predicate(state)) {
-          this.room.onStateChange.remove(handler);
+          this.stateWaiters.delete(handler);
           resolve();
         }
       };
-      this.room.onStateChange(handler);
-    }), timeoutMs, `${this.label}: timed out waiting for ${what}`);
+      this.stateWaiters.add(handler);
+    }), timeoutMs, `${this.label}: timed out waiting for ${what}`).finally(() => this.stateWaiters.delete(handler));
+  }
+
+  async leave(): Promise<void> {
+    this.closed = true;
+    await this.room.leave(true).catch(() => undefined);
   }
 
   private settle(cid: string, reply: Reply) {
@@ -82,4 +157,12 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
   ]);
+}
+
+/** Like the web client: a few quick reconnection attempts, then look for the battle by id. */
+function quickReconnection(room: Room<any, any>) {
+  room.reconnection.minUptime = 0;
+  room.reconnection.maxRetries = 3;
+  room.reconnection.minDelay = 100;
+  room.reconnection.maxDelay = 300;
 }

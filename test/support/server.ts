@@ -5,6 +5,9 @@ import { ColyseusTestServer } from "@colyseus/testing";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { createServer } from "../../src/app.config";
 import { loadConfig, type Config } from "../../src/server/config";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 export { freePort };
 
@@ -13,22 +16,28 @@ export interface TestServer {
   port: number;
   url: string;
   config: Config;
+  /** Durable battles: heartbeats, takeover, drain (undefined with PERSIST=false). */
+  keeper: ReturnType<typeof createServer>["keeper"];
   sdk(): ColyseusSDK;
   close(): Promise<void>;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...env });
+  // Battles are durable in tests too (a temporary DATA_DIR), so every room test runs the append path.
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "tb-data-"));
+  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error", DATA_DIR: dataDir, ...env });
   const server = createServer(config, { gracefulShutdown: false });
-  await server.listen(port, "127.0.0.1");
+  await server.start(port, "127.0.0.1");
   const colyseus = new ColyseusTestServer(server);
   return {
-    colyseus, port, config, url: `ws://127.0.0.1:${port}`,
+    colyseus, port, config, url: `ws://127.0.0.1:${port}`, keeper: server.keeper,
     sdk: () => new ColyseusSDK(`ws://127.0.0.1:${port}`),
     close: async () => {
       await colyseus.cleanup().catch(() => undefined);
       await colyseus.shutdown().catch(() => undefined);
+      await server.keeper?.close().catch(() => undefined);
+      if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

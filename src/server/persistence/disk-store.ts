@@ -1,0 +1,126 @@
+// Durable battles on local disk, for a single process without Redis: DATA_DIR/battles/<id>/
+// meta.json, log.ndjson (one record a line, appended) and snap.json (written to a temporary
+// file and renamed, so it is never half-written). An append resolves once write() returned:
+// the record survives a crash of the process (it is in the OS page cache); fsync-per-command
+// (surviving a power cut) is not done, see docs/scaling.md.
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import type { BattleMeta, BattleSnapshot, BattleStore, LogRecord, StoredBattle } from "./types";
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class DiskBattleStore implements BattleStore {
+  readonly kind = "disk" as const;
+  private readonly root: string;
+  private handles = new Map<string, Promise<fsp.FileHandle>>();
+  /** Per-battle chain keeping appends in call order. */
+  private tails = new Map<string, Promise<unknown>>();
+  private counts = new Map<string, number>();
+
+  constructor(dataDir: string) {
+    this.root = path.resolve(dataDir, "battles");
+    fs.mkdirSync(this.root, { recursive: true });
+  }
+
+  private dir(id: string): string {
+    if (!SAFE_ID.test(id)) throw new Error(`unsafe battle id '${id}'`);
+    return path.join(this.root, id);
+  }
+
+  async create(id: string, meta: BattleMeta): Promise<void> {
+    const dir = this.dir(id);
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.rm(path.join(dir, "log.ndjson"), { force: true });
+    await fsp.rm(path.join(dir, "snap.json"), { force: true });
+    await writeAtomic(path.join(dir, "meta.json"), JSON.stringify(meta));
+    this.counts.set(id, 0);
+  }
+
+  append(id: string, rec: LogRecord): Promise<number> {
+    const line = `${JSON.stringify(rec)}\n`;
+    const run = (this.tails.get(id) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+      const fh = await this.handle(id);
+      await fh.appendFile(line);
+      const n = (this.counts.get(id) ?? 0) + 1;
+      this.counts.set(id, n);
+      return n;
+    });
+    this.tails.set(id, run);
+    return run;
+  }
+
+  private handle(id: string): Promise<fsp.FileHandle> {
+    let h = this.handles.get(id);
+    if (!h) {
+      h = fsp.open(path.join(this.dir(id), "log.ndjson"), "a");
+      this.handles.set(id, h);
+    }
+    return h;
+  }
+
+  async snapshot(id: string, snap: BattleSnapshot): Promise<void> {
+    await writeAtomic(path.join(this.dir(id), "snap.json"), JSON.stringify(snap));
+  }
+
+  async load(id: string): Promise<StoredBattle | undefined> {
+    const dir = this.dir(id);
+    let meta: BattleMeta;
+    try {
+      meta = JSON.parse(await fsp.readFile(path.join(dir, "meta.json"), "utf8")) as BattleMeta;
+    } catch {
+      return undefined;
+    }
+    const snapText = await fsp.readFile(path.join(dir, "snap.json"), "utf8").catch(() => undefined);
+    const logText = await fsp.readFile(path.join(dir, "log.ndjson"), "utf8").catch(() => "");
+    const records: LogRecord[] = [];
+    for (const line of logText.split("\n")) {
+      if (!line) continue;
+      try {
+        records.push(JSON.parse(line) as LogRecord);
+      } catch {
+        break; // a torn last line (crash mid-write): it was never acknowledged
+      }
+    }
+    this.counts.set(id, records.length);
+    return { id, meta, ...(snapText ? { snapshot: JSON.parse(snapText) as BattleSnapshot } : {}), records };
+  }
+
+  /** Battles left on disk by an earlier run. */
+  async list(): Promise<string[]> {
+    const entries = await fsp.readdir(this.root, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && SAFE_ID.test(e.name)).map((e) => e.name);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.closeHandle(id);
+    this.counts.delete(id);
+    await fsp.rm(this.dir(id), { recursive: true, force: true });
+  }
+
+  async release(id: string): Promise<void> {
+    await this.closeHandle(id);
+  }
+
+  async ping() {
+    return { ok: true, latencyMs: 0 };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.handles.keys()].map((id) => this.closeHandle(id)));
+  }
+
+  private async closeHandle(id: string) {
+    await this.tails.get(id)?.catch(() => undefined);
+    this.tails.delete(id);
+    const h = this.handles.get(id);
+    this.handles.delete(id);
+    if (h) await (await h).close().catch(() => undefined);
+  }
+}
+
+async function writeAtomic(file: string, text: string) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, text);
+  await fsp.rename(tmp, file);
+}
