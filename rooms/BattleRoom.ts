@@ -2,7 +2,7 @@
 // seats, validates every message with zod, asks the engine, copies the result into the
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
-import { Room, type Client, type AuthContext, ServerError, type Delayed } from "@colyseus/core";
+import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
@@ -19,9 +19,15 @@ import { syncBattle, appendLog } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
 import { notify, type SeatInfo } from "./observers";
+import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "./guard";
+import { Blocklist, normaliseIp } from "./blocklist";
 import type { Config } from "../src/server/config";
 
-export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS">;
+export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS"
+  | "MAX_MESSAGES_PER_SEC" | "IDS_BLOCK_SEC" | "IDS_BLOCK_IP"> & GuardSettings;
+
+/** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
+export const CLOSE_BLOCKED = 4403;
 
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
@@ -30,7 +36,10 @@ export interface BattleMetadata {
   playerShips: { id: string; name: string; className: string; taken: string[] }[];
 }
 
-interface UserData { seatId: string }
+interface UserData { seatId: string; ip?: string; spectator?: boolean }
+interface Spectator { id: string; name: string }
+/** What onAuth admits: the creator as GM, a seat (new or resumed), or a spectator. */
+type Admission = { ip?: string } & ({ kind: "creator" } | { kind: "seat"; seat: Seat } | { kind: "spectator"; name: string });
 type Remembered = { kind: "ack"; reply: AckReply } | { kind: "error"; reply: ErrorReply };
 type BattleClient = Client<{ userData: UserData }>;
 
@@ -48,7 +57,10 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private seats = new Seats();
   private password: string | undefined;
   /** Set once by the server configuration; Colyseus merges defineRoom() defaults into client options, so settings travel here. */
-  static settings: BattleRoomSettings = { IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50 };
+  static settings: BattleRoomSettings = {
+    IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50,
+    MAX_MESSAGES_PER_SEC: 40, IDS_BLOCK_SEC: 600, IDS_BLOCK_IP: true, ...DEFAULT_GUARD,
+  };
   private settings = BattleRoom.settings;
   /** Every accepted command, in order: with the seed, it replays the battle exactly. */
   readonly commandLog: { actor: Actor; cmd: Command }[] = [];
@@ -61,6 +73,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private revealKey = "";
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
+  private guard!: Guard;
+  private blocklist!: Blocklist;
+  private spectators = new Map<string, Spectator>();
+  private spectatorSeq = 0;
+  /** Sessions closed by intrusion detection: they get no reconnection grace. */
+  private kicked = new Set<string>();
 
   override onCreate(rawOptions: unknown) {
     const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
@@ -68,8 +86,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.options = parsed.data;
     this.settings = BattleRoom.settings;
     this.password = this.options.password;
-    this.maxClients = this.options.maxPlayers + 1;
+    this.maxClients = this.options.maxPlayers + 1 + (this.options.allowSpectators ? LIMITS.maxSpectators : 0);
     this.patchRate = this.settings.PATCH_RATE_MS;
+    // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
+    this.maxMessagesPerSecond = this.settings.MAX_MESSAGES_PER_SEC;
+    this.guard = new Guard(this.settings);
+    this.blocklist = new Blocklist(this.presence);
     this.log = logger.child({ room: this.roomId });
 
     try {
@@ -86,39 +108,52 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // Nobody but the creator may take the GM seat: stay locked until the creator is in.
     void this.lock();
 
+    // Validation happens inside the handlers (not as Colyseus validators, which kick): bad input gets a typed error.
     for (const name of Object.keys(SHIP_MESSAGES) as ShipMessageName[]) {
-      this.onMessage(name, (client, payload) => this.onShipMessage(client as BattleClient, name, payload));
+      this.onMessage(name, (client, payload) => this.receive(client as BattleClient, name, payload, (seat) => this.onShipMessage(client as BattleClient, seat, name, payload)));
     }
     for (const name of Object.keys(GM_MESSAGES) as GmMessageName[]) {
-      this.onMessage(name, (client, payload) => this.onGmMessage(client as BattleClient, name, payload));
+      this.onMessage(name, (client, payload) => this.receive(client as BattleClient, name, payload, (seat) => this.onGmMessage(client as BattleClient, seat, name, payload)));
     }
-    this.onMessage("chat", (client, payload) => this.onChat(client as BattleClient, payload));
-    this.onMessage("*", (client, type) => this.reject(client as BattleClient, String(type), "invalid", `unknown message type`));
+    this.onMessage("chat", (client, payload) => this.receive(client as BattleClient, "chat", payload, (seat) => this.onChat(client as BattleClient, seat, payload)));
+    this.onMessage("*", (client, type, payload) => {
+      const name = typeof type === "string" ? type.slice(0, 64) : String(type);
+      this.receive(client as BattleClient, name, payload, () => this.reject(client as BattleClient, name, "invalid", "unknown message type", cidOf(payload)));
+    });
     this.touchIdle();
     this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
     notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
   }
 
-  override onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Seat | { pendingGm: true } {
+  override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Admission> {
+    const ip = normaliseIp(context.ip);
+    if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
     // The creator's first join carries the create options; it becomes the GM.
-    if (!this.seats.gm) return { pendingGm: true };
+    if (!this.seats.gm) return { kind: "creator", ip };
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${zodMessage(parsed.error)}`);
     const opts = parsed.data;
 
+    const key = opts.gmKey ?? opts.seatKey;
+    if (key && await this.blocklist.isBlocked("key", key)) return this.refuseBlocked(ip, "seat key");
     if (opts.gmKey) {
       const gm = this.seats.gm;
       if (!safeEqual(gm.key, opts.gmKey)) throw new ServerError(403, "wrong GM key");
-      return gm;
+      return { kind: "seat", seat: gm, ip };
     }
     if (opts.seatKey) {
       const seat = this.seats.byKey(opts.seatKey);
       if (!seat || seat.role !== "player") throw new ServerError(403, "unknown seat key");
-      return seat;
+      return { kind: "seat", seat, ip };
     }
     if (this.password !== undefined && !(opts.password !== undefined && safeEqual(this.password, opts.password))) {
-      this.log.warn("join refused: wrong password", { ip: context.ip });
+      this.log.warn("join refused: wrong password", { ip });
       throw new ServerError(403, "wrong password");
+    }
+    if (opts.spectator) {
+      if (!this.options.allowSpectators) throw new ServerError(403, "this battle allows no spectators");
+      if (this.spectators.size >= LIMITS.maxSpectators) throw new ServerError(403, "no room for more spectators");
+      return { kind: "spectator", name: opts.name ?? "Spectator", ip };
     }
     if (!opts.name || !opts.shipId || !opts.positions) throw new ServerError(400, "name, shipId and positions are required to take a seat");
     const ship = this.battle.ships[opts.shipId];
@@ -127,21 +162,28 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const positions = [...new Set(opts.positions)] as Role[];
     const taken = this.seats.conflicts(ship.id, positions);
     if (taken.length) throw new ServerError(409, `position already taken on ${ship.id}: ${taken.join(", ")}`);
-    return this.seats.add("player", opts.name, ship.id, positions);
+    return { kind: "seat", seat: this.seats.add("player", opts.name, ship.id, positions), ip };
   }
 
-  override onJoin(client: BattleClient, _options: unknown, auth: Seat | { pendingGm: true }) {
+  private refuseBlocked(ip: string | undefined, what: string): never {
+    notify("securityEvent", { kind: "blockedJoin", roomId: this.roomId, ip, reason: `blocked ${what}` });
+    this.log.warn("join refused: blocked", { ip, what });
+    throw new ServerError(403, "blocked for repeated invalid or refused messages; try again later");
+  }
+
+  override onJoin(client: BattleClient, _options: unknown, auth: Admission) {
+    if (auth.kind === "spectator") return this.joinSpectator(client, auth.name, auth.ip);
     let seat: Seat;
-    if ("pendingGm" in auth) {
+    if (auth.kind === "creator") {
       seat = this.seats.add("gm", this.options.gmName, "", []);
       void this.unlock();
     } else {
-      seat = auth;
+      seat = auth.seat;
       const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
       if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
     }
     this.seats.bind(seat, client.sessionId);
-    client.userData = { seatId: seat.seatId };
+    client.userData = { seatId: seat.seatId, ip: auth.ip };
     client.view = new StateView();
     this.refreshView(client, seat, this.lockedByPlayers());
 
@@ -156,15 +198,34 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     client.send("seat", reply);
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
-    notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId });
+    notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
   }
 
-  override async onDrop(client: BattleClient) {
+  /** A read-only watcher: an empty StateView (public fields only), no crew entry, no key. */
+  private joinSpectator(client: BattleClient, name: string, ip: string | undefined) {
+    const spectator: Spectator = { id: `v${++this.spectatorSeq}`, name };
+    this.spectators.set(client.sessionId, spectator);
+    client.userData = { seatId: spectator.id, ip, spectator: true };
+    client.view = new StateView();
+    const reply: SeatReply = { seatId: spectator.id, role: "spectator", key: "", shipId: "", positions: [] };
+    client.send("seat", reply);
+    this.log.info("spectator joined", { seat: spectator.id });
+    notify("joined", { roomId: this.roomId, seat: { seatId: spectator.id, role: "spectator", shipId: "" }, sessionId: client.sessionId, ip });
+  }
+
+  override async onDrop(client: BattleClient, code?: number) {
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = false;
-    notify("dropped", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
-    if (this.settings.RECONNECT_GRACE_SEC > 0) {
+    notify("dropped", { roomId: this.roomId, seat: this.infoOf(client), sessionId: client.sessionId, ip: client.userData?.ip });
+    if (code === CloseCode.WITH_ERROR && !this.kicked.has(client.sessionId)) {
+      // Colyseus closed it: a message flood over MAX_MESSAGES_PER_SEC or an undecodable frame.
+      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: "message flood or undecodable frame" });
+      this.log.warn("connection closed for a message flood or an undecodable frame", { seat: client.userData?.seatId, ip: client.userData?.ip });
+    }
+    // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
+    const misbehaved = this.kicked.has(client.sessionId) || code === CloseCode.WITH_ERROR || client.userData?.spectator;
+    if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
       try {
         await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
       } catch {
@@ -182,6 +243,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   override onLeave(client: BattleClient) {
+    this.kicked.delete(client.sessionId);
+    if (this.spectators.delete(client.sessionId)) {
+      this.guard.forget(client.sessionId);
+      notify("left", { roomId: this.roomId, seat: { seatId: client.userData?.seatId ?? "", role: "spectator", shipId: "" }, sessionId: client.sessionId });
+      return;
+    }
     const seat = this.seats.unbind(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
@@ -196,9 +263,25 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   // ---- messages ----------------------------------------------------------------------
 
-  private onShipMessage(client: BattleClient, type: ShipMessageName, payload: unknown) {
+  /**
+   * Every client message passes here first: the rate limit of its class (a refusal is a typed
+   * `rateLimited` error, never a silent drop), then the sender's role: spectators are read-only,
+   * a connection without a seat may send nothing.
+   */
+  private receive(client: BattleClient, type: string, payload: unknown, handle: (seat: Seat) => void) {
+    const subject = client.userData?.seatId ?? client.sessionId;
+    const cls = rateClassOf(type);
+    const allowed = this.guard.allow(subject, cls);
+    if (!allowed.ok) {
+      notify("securityEvent", { kind: "rateLimited", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, type, reason: `${cls} rate limit` });
+      return this.reject(client, type, "rateLimited", `too many ${cls} messages; retry in ${allowed.retryMs} ms`, cidOf(payload));
+    }
+    if (client.userData?.spectator) return this.reject(client, type, "readOnly", "spectators are read-only", cidOf(payload));
     const seat = this.seatOf(client, type, payload);
-    if (!seat) return;
+    if (seat) handle(seat);
+  }
+
+  private onShipMessage(client: BattleClient, seat: Seat, type: ShipMessageName, payload: unknown) {
     const parsed = SHIP_MESSAGES[type].safeParse(payload);
     if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
     if (seat.role !== "player") {
@@ -209,9 +292,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.run(client, seat, type, cid, v, { kind: "crew", shipId: seat.shipId, roles: seat.positions }, cmd);
   }
 
-  private onGmMessage(client: BattleClient, type: GmMessageName, payload: unknown) {
-    const seat = this.seatOf(client, type, payload);
-    if (!seat) return;
+  private onGmMessage(client: BattleClient, seat: Seat, type: GmMessageName, payload: unknown) {
     const parsed = GM_MESSAGES[type].safeParse(payload);
     if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
     const msg = parsed.data as z.infer<(typeof GM_MESSAGES)[GmMessageName]>;
@@ -243,17 +324,17 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
     client.send("ack", ack);
     this.log.info("seat released by the GM", { seat: seat.seatId, ship: seat.shipId });
+    notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(gm), ip: client.userData?.ip, type: "gm:releaseSeat", cid: msg.cid });
   }
 
-  private onChat(client: BattleClient, payload: unknown) {
-    const seat = this.seatOf(client, "chat", payload);
-    if (!seat) return;
+  private onChat(client: BattleClient, seat: Seat, payload: unknown) {
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
     const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at: Date.now() });
     this.state.chat.push(line);
     if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
     this.broadcastPatch();
+    notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid: parsed.data.cid });
   }
 
   /** Validate-free core shared by every command: idempotency, staleness, engine, sync, reply. */
@@ -288,7 +369,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const applied = performance.now();
     this.broadcastPatch();
     notify("commandAccepted", {
-      roomId: this.roomId, seat: origin && seatInfo(origin.seat), type: origin?.type ?? cmd.type, cid: origin?.cid,
+      roomId: this.roomId, seat: origin && seatInfo(origin.seat), ip: origin?.client.userData?.ip, type: origin?.type ?? cmd.type, cid: origin?.cid,
       actor, cmd, events: result.events, battle: this.battle, durationMs: applied - started,
     });
     notify("patchSent", { roomId: this.roomId, latencyMs: performance.now() - started });
@@ -307,8 +388,38 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // Refusals that depend on the moment (turn, phase) are not replayed: a re-send is judged anew.
     if (seat && cid && code !== "stale") this.remember(seat, cid, { kind: "error", reply });
     client.send("error", reply);
-    const holder = seat ?? this.seats.ofSession(client.sessionId);
-    notify("commandRejected", { roomId: this.roomId, seat: holder && seatInfo(holder), type, cid, code, message });
+    const info = seat ? seatInfo(seat) : this.infoOf(client);
+    const ip = client.userData?.ip;
+    notify("commandRejected", { roomId: this.roomId, seat: info, ip, type, cid, code, message });
+    if (STRIKE_CODES.has(code) && !this.kicked.has(client.sessionId)) {
+      notify("securityEvent", { kind: "strike", roomId: this.roomId, seat: info, ip, type, reason: code });
+      if (this.guard.strike(client.userData?.seatId ?? client.sessionId)) this.kick(client, seat ?? this.seats.ofSession(client.sessionId), code);
+    }
+  }
+
+  /**
+   * Intrusion detection: too many refusals in the window. The connection is closed with
+   * CLOSE_BLOCKED, and its seat key (and IP address, if IDS_BLOCK_IP) refused for IDS_BLOCK_SEC.
+   */
+  private kick(client: BattleClient, seat: Seat | undefined, lastCode: ErrorCode) {
+    this.kicked.add(client.sessionId);
+    const sec = this.settings.IDS_BLOCK_SEC;
+    const ip = client.userData?.ip;
+    const blocks: Promise<void>[] = [];
+    if (seat) blocks.push(this.blocklist.block("key", seat.key, sec));
+    if (ip && this.settings.IDS_BLOCK_IP) blocks.push(this.blocklist.block("ip", ip, sec));
+    Promise.all(blocks).catch((err) => this.log.error("could not record a block", { error: err }));
+    const reason = `${this.settings.IDS_MAX_STRIKES} refused messages within ${this.settings.IDS_WINDOW_SEC} s (last: ${lastCode})`;
+    notify("securityEvent", { kind: "kicked", roomId: this.roomId, seat: this.infoOf(client), ip, reason });
+    this.log.warn("client kicked and blocked", { seat: client.userData?.seatId, ip, blockSec: sec, reason });
+    client.leave(CLOSE_BLOCKED, "blocked for repeated invalid or refused messages");
+  }
+
+  private infoOf(client: BattleClient): SeatInfo | undefined {
+    const seat = this.seats.ofSession(client.sessionId);
+    if (seat) return seatInfo(seat);
+    const spectator = this.spectators.get(client.sessionId);
+    return spectator && { seatId: spectator.id, role: "spectator", shipId: "" };
   }
 
   private seatOf(client: BattleClient, type: string, payload: unknown): Seat | undefined {

@@ -39,6 +39,14 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
     IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
     RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
     PATCH_RATE_MS: config.PATCH_RATE_MS,
+    MAX_MESSAGES_PER_SEC: config.MAX_MESSAGES_PER_SEC,
+    IDS_BLOCK_SEC: config.IDS_BLOCK_SEC,
+    IDS_BLOCK_IP: config.IDS_BLOCK_IP,
+    RATE_COMBAT_PER_SEC: config.RATE_COMBAT_PER_SEC, RATE_COMBAT_BURST: config.RATE_COMBAT_BURST,
+    RATE_GM_PER_SEC: config.RATE_GM_PER_SEC, RATE_GM_BURST: config.RATE_GM_BURST,
+    RATE_CHAT_PER_SEC: config.RATE_CHAT_PER_SEC, RATE_CHAT_BURST: config.RATE_CHAT_BURST,
+    RATE_OTHER_PER_SEC: config.RATE_OTHER_PER_SEC, RATE_OTHER_BURST: config.RATE_OTHER_BURST,
+    IDS_MAX_STRIKES: config.IDS_MAX_STRIKES, IDS_WINDOW_SEC: config.IDS_WINDOW_SEC,
   };
   // With Redis, processes share presence and the room registry so any one can route a client.
   const scaleOut = config.REDIS_URL

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { MACHINE_SPEED_LIMITS } from "../../src/server/config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -40,6 +41,9 @@ export async function startServer(opts: { port: number; env?: Record<string, str
     LOG_LEVEL: "warn",
     IDLE_TIMEOUT_SEC: "3600",
     SERVE_CLIENT: "false",
+    // the bots play at machine speed; human-scale rate limits would refuse them (docs/security.md)
+    ...MACHINE_SPEED_LIMITS,
+    AUDIT_LOG_FILE: "",
     ...opts.env,
   };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/index.ts"], {

@@ -4,7 +4,7 @@ import { freePort } from "./ports";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { createServer } from "../../src/app.config";
-import { loadConfig, type Config } from "../../src/server/config";
+import { loadConfig, MACHINE_SPEED_LIMITS, type Config } from "../../src/server/config";
 
 export { freePort };
 
@@ -17,9 +17,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Bots in tests play at machine speed, so by default the rate limits and intrusion detection are
+ * lifted (MACHINE_SPEED_LIMITS) and no audit file is written; `humanLimits` keeps the production
+ * defaults (the security tests).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { humanLimits?: boolean } = {}): Promise<TestServer> {
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...env });
+  const config = loadConfig({
+    NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    AUDIT_LOG_FILE: "", ...(opts.humanLimits ? {} : MACHINE_SPEED_LIMITS), ...env,
+  });
   const server = createServer(config, { gracefulShutdown: false });
   await server.listen(port, "127.0.0.1");
   const colyseus = new ColyseusTestServer(server);
