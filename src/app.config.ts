@@ -3,7 +3,6 @@ import http from "node:http";
 import path from "node:path";
 import fs from "node:fs";
 import express from "express";
-import helmet from "helmet";
 import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { RedisPresence } from "@colyseus/redis-presence";
@@ -11,6 +10,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
 import { logger } from "./server/logger";
+import { guardHttpServer } from "./server/http-guard";
 import { SHIP_CLASSES } from "./data/ships";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
@@ -30,6 +30,8 @@ function createHttpServer(config: Config): http.Server {
   // headersTimeout only runs once a request has begun; an idle timeout also catches a socket
   // that never sends a byte. ws clears it on upgrade, so joined WebSockets are not affected.
   server.setTimeout(ms);
+  // headers, CORS, methods, blocked IPs and rate limits ahead of Colyseus' router and express
+  guardHttpServer(server, config);
   return server;
 }
 
@@ -71,13 +73,8 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       lobby: defineRoom(LobbyRoom),
     },
     express: (app) => {
+      // Security headers, CORS and rate limits are set for every route by the gate (src/server/http-guard.ts).
       app.disable("x-powered-by");
-      app.use(helmet({
-        contentSecurityPolicy: {
-          useDefaults: true,
-          directives: { "connect-src": ["'self'", "ws:", "wss:"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"] },
-        },
-      }));
       app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
       app.get("/api/catalogue", (_req, res) => { res.json(SHIP_CLASSES); });
       // The lobby listing over HTTP: metadata only, never keys or passwords.
@@ -98,6 +95,14 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         }
       });
       if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
+      // Last: a plain 404, and errors without stack traces or versions. (A handler at "/" also
+      // stops Colyseus from answering GET / with its name and version.)
+      app.use((_req, res) => { res.status(404).json({ error: "not found" }); });
+      app.use((err: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        const status = err.status ?? err.statusCode ?? 500;
+        if (status >= 500) logger.error("HTTP request failed", { error: err });
+        res.status(status >= 400 && status < 600 ? status : 500).json({ error: status < 500 ? "bad request" : "internal error" });
+      });
     },
   });
 }
