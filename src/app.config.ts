@@ -11,6 +11,7 @@ import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
 import { logger } from "./server/logger";
 import { guardHttpServer } from "./server/http-guard";
+import { installAudit } from "./server/audit";
 import { SHIP_CLASSES } from "./data/ships";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
@@ -58,7 +59,9 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         publicAddress: config.PUBLIC_ADDRESS ?? `${config.HOST}:${config.PORT}`,
       }
     : {};
-  return defineServer({
+  // The audit trail observes every battle of this server; detached and flushed on shutdown.
+  const audit = installAudit(config);
+  const server = defineServer({
     greet: false,
     ...scaleOut,
     gracefullyShutdown: opts.gracefulShutdown ?? true,
@@ -105,4 +108,6 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       });
     },
   });
+  server.onShutdown(() => audit.close());
+  return server;
 }
