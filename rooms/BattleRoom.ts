@@ -28,6 +28,8 @@ export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GR
 
 /** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
 export const CLOSE_BLOCKED = 4403;
+/** WebSocket close code for a frame over the transport's maxPayload (MAX_PAYLOAD_BYTES). */
+const CLOSE_TOO_BIG = 1009;
 
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
@@ -218,13 +220,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = false;
     notify("dropped", { roomId: this.roomId, seat: this.infoOf(client), sessionId: client.sessionId, ip: client.userData?.ip });
-    if (code === CloseCode.WITH_ERROR && !this.kicked.has(client.sessionId)) {
-      // Colyseus closed it: a message flood over MAX_MESSAGES_PER_SEC or an undecodable frame.
-      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: "message flood or undecodable frame" });
+    const protocolError = code === CloseCode.WITH_ERROR || code === CLOSE_TOO_BIG;
+    if (protocolError && !this.kicked.has(client.sessionId)) {
+      // Colyseus closed it (a flood over MAX_MESSAGES_PER_SEC, an undecodable frame) or ws did (over MAX_PAYLOAD_BYTES).
+      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: code === CLOSE_TOO_BIG ? "message over MAX_PAYLOAD_BYTES" : "message flood or undecodable frame" });
       this.log.warn("connection closed for a message flood or an undecodable frame", { seat: client.userData?.seatId, ip: client.userData?.ip });
     }
     // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
-    const misbehaved = this.kicked.has(client.sessionId) || code === CloseCode.WITH_ERROR || client.userData?.spectator;
+    const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;
     if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
       try {
         await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
