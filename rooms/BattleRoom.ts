@@ -2,7 +2,7 @@
 // seats, validates every message with zod, asks the engine, copies the result into the
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
-import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode } from "@colyseus/core";
+import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
@@ -81,6 +81,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private spectatorSeq = 0;
   /** Sessions closed by intrusion detection: they get no reconnection grace. */
   private kicked = new Set<string>();
+  /** Sessions whose socket failed a WebSocket protocol check (frame over maxPayload, bad frame): no grace either. */
+  private transportErrors = new Set<string>();
 
   override onCreate(rawOptions: unknown) {
     const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
@@ -119,7 +121,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     this.onMessage("chat", (client, payload) => this.receive(client as BattleClient, "chat", payload, (seat) => this.onChat(client as BattleClient, seat, payload)));
     this.onMessage("*", (client, type, payload) => {
-      const name = typeof type === "string" ? type.slice(0, 64) : String(type);
+      // The type comes off the wire: a string, a number, or (from a forged frame) anything at all.
+      const name = typeof type === "string" ? type.slice(0, 64) : typeof type === "number" ? String(type) : "(unreadable)";
       this.receive(client as BattleClient, name, payload, () => this.reject(client as BattleClient, name, "invalid", "unknown message type", cidOf(payload)));
     });
     this.touchIdle();
@@ -185,6 +188,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
     }
     this.seats.bind(seat, client.sessionId);
+    this.watchTransport(client);
     client.userData = { seatId: seat.seatId, ip: auth.ip };
     client.view = new StateView();
     this.refreshView(client, seat, this.lockedByPlayers());
@@ -201,6 +205,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
     notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
+  }
+
+  /**
+   * ws reports a frame over maxPayload (or a malformed frame) as an 'error' on the socket and then
+   * destroys it, so the close code the room sees is often 1006, like a network drop. Remember it.
+   */
+  private watchTransport(client: BattleClient) {
+    const ref = (client as unknown as { ref?: { on?(event: "error", fn: (err: Error) => void): void } }).ref;
+    ref?.on?.("error", () => { this.transportErrors.add(client.sessionId); });
   }
 
   /** A read-only watcher: an empty StateView (public fields only), no crew entry, no key. */
@@ -220,7 +233,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = false;
     notify("dropped", { roomId: this.roomId, seat: this.infoOf(client), sessionId: client.sessionId, ip: client.userData?.ip });
-    const protocolError = code === CloseCode.WITH_ERROR || code === CLOSE_TOO_BIG;
+    const protocolError = code === CloseCode.WITH_ERROR || code === CLOSE_TOO_BIG || this.transportErrors.has(client.sessionId);
     if (protocolError && !this.kicked.has(client.sessionId)) {
       // Colyseus closed it (a flood over MAX_MESSAGES_PER_SEC, an undecodable frame) or ws did (over MAX_PAYLOAD_BYTES).
       notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: code === CLOSE_TOO_BIG ? "message over MAX_PAYLOAD_BYTES" : "message flood or undecodable frame" });
@@ -247,6 +260,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   override onLeave(client: BattleClient) {
     this.kicked.delete(client.sessionId);
+    this.transportErrors.delete(client.sessionId);
     if (this.spectators.delete(client.sessionId)) {
       this.guard.forget(client.sessionId);
       notify("left", { roomId: this.roomId, seat: { seatId: client.userData?.seatId ?? "", role: "spectator", shipId: "" }, sessionId: client.sessionId });
@@ -257,6 +271,18 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (member && !seat.sessionId) member.connected = false;
     this.updateMetadata();
     notify("left", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
+  }
+
+  /**
+   * Last line of defence: an exception in a handler or timer is logged and reported, never
+   * allowed to reach the process (where it would take every battle down with it).
+   */
+  override onUncaughtException(error: RoomException, method: RoomMethodName) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    if (cause instanceof ServerError) return; // a refused create or join: Colyseus rethrows it to the client
+    const message = cause instanceof Error ? cause.message : String(cause);
+    this.log.error("room handler failed", { method, error: message, stack: cause instanceof Error ? cause.stack : undefined });
+    notify("roomError", { roomId: this.roomId, method, message });
   }
 
   override onDispose() {

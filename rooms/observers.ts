@@ -35,6 +35,8 @@ export interface BattleObserver {
   commandRejected?(e: CommandRejected): void;
   messageAccepted?(e: MessageAccepted): void;
   securityEvent?(e: SecurityEvent): void;
+  /** An exception escaped a room handler or timer (caught by the room; always a bug to fix). */
+  roomError?(e: { roomId: string; method: string; message: string }): void;
   /** After a state patch went out for an accepted command; `latencyMs` is receipt -> patch sent. */
   patchSent?(e: { roomId: string; latencyMs: number }): void;
   joined?(e: ConnectionEvent): void;

@@ -12,6 +12,7 @@ import type { Config } from "./server/config";
 import { logger } from "./server/logger";
 import { guardHttpServer } from "./server/http-guard";
 import { installAudit } from "./server/audit";
+import { colyseusLogger } from "./server/colyseus-logger";
 import { SHIP_CLASSES } from "./data/ships";
 
 export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
@@ -63,6 +64,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   const audit = installAudit(config);
   const server = defineServer({
     greet: false,
+    logger: colyseusLogger,
     ...scaleOut,
     gracefullyShutdown: opts.gracefulShutdown ?? true,
     transport: new WebSocketTransport({
