@@ -82,7 +82,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** Sessions closed by intrusion detection: they get no reconnection grace. */
   private kicked = new Set<string>();
   /** Sessions whose socket failed a WebSocket protocol check (frame over maxPayload, bad frame): no grace either. */
-  private transportErrors = new Set<string>();
+  private transportErrors = new Map<string, string>();
 
   override onCreate(rawOptions: unknown) {
     const parsed = createOptionsSchema.safeParse(stripJoinFields(rawOptions));
@@ -213,7 +213,13 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
    */
   private watchTransport(client: BattleClient) {
     const ref = (client as unknown as { ref?: { on?(event: "error", fn: (err: Error) => void): void } }).ref;
-    ref?.on?.("error", () => { this.transportErrors.add(client.sessionId); });
+    ref?.on?.("error", (err) => { this.transportErrors.set(client.sessionId, String(err?.message ?? err).slice(0, 100)); });
+  }
+
+  private closeReason(sessionId: string, code: number | undefined): string {
+    const transport = this.transportErrors.get(sessionId);
+    if (transport) return /payload/i.test(transport) ? `message over MAX_PAYLOAD_BYTES (${transport})` : `WebSocket protocol error: ${transport}`;
+    return code === CLOSE_TOO_BIG ? "message over MAX_PAYLOAD_BYTES" : "message flood over MAX_MESSAGES_PER_SEC or an undecodable frame";
   }
 
   /** A read-only watcher: an empty StateView (public fields only), no crew entry, no key. */
@@ -236,8 +242,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const protocolError = code === CloseCode.WITH_ERROR || code === CLOSE_TOO_BIG || this.transportErrors.has(client.sessionId);
     if (protocolError && !this.kicked.has(client.sessionId)) {
       // Colyseus closed it (a flood over MAX_MESSAGES_PER_SEC, an undecodable frame) or ws did (over MAX_PAYLOAD_BYTES).
-      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: code === CLOSE_TOO_BIG ? "message over MAX_PAYLOAD_BYTES" : "message flood or undecodable frame" });
-      this.log.warn("connection closed for a message flood or an undecodable frame", { seat: client.userData?.seatId, ip: client.userData?.ip });
+      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: this.closeReason(client.sessionId, code) });
+      this.log.warn("connection closed for a protocol violation", { seat: client.userData?.seatId, ip: client.userData?.ip, reason: this.closeReason(client.sessionId, code) });
     }
     // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
     const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;

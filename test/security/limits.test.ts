@@ -88,6 +88,9 @@ describe("per-client limits with the production defaults", function () {
     assert.equal(await code, 1009, "WebSocket 1009: message too big");
     const reply = await gm.command("gm:start");
     assert.equal(reply.kind, "ack", "the GM plays on");
+    await gm.until((s) => s.crew.get(player.seat!.seatId)?.connected === false, 5000, "the sender marked gone");
+    assert.ok(events.some((e) => e.kind === "protocolKick" && e.seat?.seatId === player.seat!.seatId && /MAX_PAYLOAD_BYTES/.test(e.reason)),
+      "reported as a security event, with no reconnection grace");
   });
 });
 
