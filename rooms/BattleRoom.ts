@@ -226,6 +226,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private joinSpectator(client: BattleClient, name: string, ip: string | undefined) {
     const spectator: Spectator = { id: `v${++this.spectatorSeq}`, name };
     this.spectators.set(client.sessionId, spectator);
+    this.watchTransport(client);
     client.userData = { seatId: spectator.id, ip, spectator: true };
     client.view = new StateView();
     const reply: SeatReply = { seatId: spectator.id, role: "spectator", key: "", shipId: "", positions: [] };
