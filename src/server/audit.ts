@@ -30,7 +30,8 @@ export interface AuditSink {
 /** Appends one JSON object per line; the directory is created if needed. */
 export function fileSink(file: string): AuditSink {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const transport = new winston.transports.File({ filename: file });
+  // Bounded on disk: rotated at 50 MB, the newest 20 files kept (audit.log, audit1.log, ...).
+  const transport = new winston.transports.File({ filename: file, maxsize: 50 * 1024 * 1024, maxFiles: 20, tailable: true });
   const out = winston.createLogger({ level: "info", format: winston.format.json(), transports: [transport] });
   return {
     write: (r) => out.info("audit", r),
