@@ -96,7 +96,7 @@ export class BattleSession {
     room.reconnection.minUptime = 0; // a seat resumed just after a reload must reconnect too
     room.onMessage("seat", (s: SeatReply) => {
       this.seat = s;
-      storeSeat({ roomId: room.roomId, key: s.key, role: s.role });
+      if (s.role !== "spectator") storeSeat({ roomId: room.roomId, key: s.key, role: s.role }); // spectators have no key
       this.seatListeners.forEach((l) => l(s));
     });
     room.onMessage("ack", (a: AckReply) => this.ackListeners.forEach((l) => l(a)));

@@ -9,11 +9,11 @@ export interface WhereAnswer { found: boolean; processId?: string; alive?: boole
 export interface RejoinOptions {
   roomId: string;
   key: string;
-  role: "gm" | "player";
+  role: "gm" | "player" | "spectator";
   /** The process the connection was lost from: a join routed there would hang until a timeout. */
   lostProcessId?: string;
   where(roomId: string): Promise<WhereAnswer>;
-  join(roomId: string, options: Record<string, string>): Promise<Room<any, any>>;
+  join(roomId: string, options: Record<string, string | boolean>): Promise<Room<any, any>>;
   /** Give up after this long (the battle ended, or never came back). */
   deadlineMs?: number;
   /** After this long, rejoin even the old process (it was a network cut, not a dead process). */
@@ -35,9 +35,9 @@ export function processIdOf(room: Room<any, any>): string | undefined {
   }
 }
 
-/** Close codes after which the battle is over for this client (4000: left or ended; 4002: protocol error). */
+/** Close codes after which the battle is over for this client (4000: left or ended; 4002: protocol error; 4403: blocked). */
 export function isFinalClose(code: number): boolean {
-  return code === 4000 || code === 4002;
+  return code === 4000 || code === 4002 || code === 4403;
 }
 
 /** Retries until the battle is listed on a live process and the seat is taken back there. */
@@ -46,7 +46,8 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
   const deadline = started + (o.deadlineMs ?? 60_000);
   const trustOld = started + (o.trustOldAfterMs ?? 10_000);
   const interval = o.intervalMs ?? 250;
-  const options: Record<string, string> = o.role === "gm" ? { gmKey: o.key } : { seatKey: o.key };
+  // A spectator holds no seat and no key: it simply watches again.
+  const options: Record<string, string | boolean> = o.role === "gm" ? { gmKey: o.key } : o.role === "spectator" ? { spectator: true } : { seatKey: o.key };
   let last = "";
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     if (o.cancelled?.()) throw new Error("cancelled");

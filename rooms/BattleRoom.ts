@@ -3,7 +3,7 @@
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode } from "@colyseus/core";
+import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { StateView, type Encoder } from "@colyseus/schema";
 import type { z } from "zod";
 import {
@@ -22,12 +22,20 @@ import { logger } from "../src/server/logger";
 import { notify, type SeatInfo } from "./observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
+import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "./guard";
+import { Blocklist, normaliseIp } from "./blocklist";
 import type { Config } from "../src/server/config";
 import type { BattleKeeper, HostedBattle } from "../src/server/persistence/keeper";
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type SeatRecord, type StoredBattle } from "../src/server/persistence/types";
 import { DurableOutbox } from "../src/server/persistence/outbox";
 
-export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS">;
+export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS"
+  | "MAX_MESSAGES_PER_SEC" | "IDS_BLOCK_SEC" | "IDS_BLOCK_IP"> & GuardSettings;
+
+/** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
+export const CLOSE_BLOCKED = 4403;
+/** WebSocket close code for a frame over the transport's maxPayload (MAX_PAYLOAD_BYTES). */
+const CLOSE_TOO_BIG = 1009;
 
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
@@ -36,7 +44,10 @@ export interface BattleMetadata {
   playerShips: { id: string; name: string; className: string; taken: string[] }[];
 }
 
-interface UserData { seatId: string }
+interface UserData { seatId: string; ip?: string; spectator?: boolean }
+interface Spectator { id: string; name: string }
+/** What onAuth admits: a seat (the creator's GM seat, a new or a resumed one), or a spectator. */
+type Admission = { ip?: string } & ({ kind: "seat"; seat: Seat } | { kind: "spectator"; name: string });
 type Remembered = { kind: "ack"; reply: AckReply } | { kind: "error"; reply: ErrorReply };
 type BattleClient = Client<{ userData: UserData }>;
 
@@ -54,7 +65,10 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private seats = new Seats();
   private password: string | undefined;
   /** Set once by the server configuration; Colyseus merges defineRoom() defaults into client options, so settings travel here. */
-  static settings: BattleRoomSettings = { IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50, METRICS_SAMPLE_MS: 5000 };
+  static settings: BattleRoomSettings = {
+    IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50, METRICS_SAMPLE_MS: 5000,
+    MAX_MESSAGES_PER_SEC: 40, IDS_BLOCK_SEC: 600, IDS_BLOCK_IP: true, ...DEFAULT_GUARD,
+  };
   private settings = BattleRoom.settings;
   /** Durable battles (set by the server configuration): every accepted change is logged before it is published. */
   static keeper: BattleKeeper | undefined;
@@ -77,6 +91,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
   private patchMeter = new PatchMeter();
+  private guard!: Guard;
+  private blocklist!: Blocklist;
+  private spectators = new Map<string, Spectator>();
+  private spectatorSeq = 0;
+  /** Sessions closed by intrusion detection: they get no reconnection grace. */
+  private kicked = new Set<string>();
+  /** Sessions whose socket failed a WebSocket protocol check (frame over maxPayload, bad frame): no grace either. */
+  private transportErrors = new Map<string, string>();
 
   override async onCreate(rawOptions: unknown) {
     this.keeper = BattleRoom.keeper;
@@ -164,48 +186,66 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** What a new and a restored battle share: settings, wire state, message handlers, timers. */
   private begin() {
     this.password = this.options.password;
-    this.maxClients = this.options.maxPlayers + 1;
+    this.maxClients = this.options.maxPlayers + 1 + (this.options.allowSpectators ? LIMITS.maxSpectators : 0);
     this.patchRate = this.settings.PATCH_RATE_MS;
+    // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
+    this.maxMessagesPerSecond = this.settings.MAX_MESSAGES_PER_SEC;
+    this.guard = new Guard(this.settings);
+    this.blocklist = new Blocklist(this.presence);
     this.log = logger.child({ room: this.roomId });
     this.state.name = this.options.name;
     this.state.turnTimeoutSec = this.options.turnTimeoutSec;
     syncBattle(this.state, this.battle, activeShipId(this.battle) ?? "");
     this.updateMetadata();
 
+    // Validation happens inside the handlers (not as Colyseus validators, which kick): bad input gets a typed error.
     for (const name of Object.keys(SHIP_MESSAGES) as ShipMessageName[]) {
-      this.onMessage(name, (client, payload) => this.onShipMessage(client as BattleClient, name, payload));
+      this.onMessage(name, (client, payload) => this.receive(client as BattleClient, name, payload, (seat) => this.onShipMessage(client as BattleClient, seat, name, payload)));
     }
     for (const name of Object.keys(GM_MESSAGES) as GmMessageName[]) {
-      this.onMessage(name, (client, payload) => this.onGmMessage(client as BattleClient, name, payload));
+      this.onMessage(name, (client, payload) => this.receive(client as BattleClient, name, payload, (seat) => this.onGmMessage(client as BattleClient, seat, name, payload)));
     }
-    this.onMessage("chat", (client, payload) => this.onChat(client as BattleClient, payload));
-    this.onMessage("*", (client, type) => this.reject(client as BattleClient, String(type), "invalid", `unknown message type`));
+    this.onMessage("chat", (client, payload) => this.receive(client as BattleClient, "chat", payload, (seat) => this.onChat(client as BattleClient, seat, payload)));
+    this.onMessage("*", (client, type, payload) => {
+      // The type comes off the wire: a string, a number, or (from a forged frame) anything at all.
+      const name = typeof type === "string" ? type.slice(0, 64) : typeof type === "number" ? String(type) : "(unreadable)";
+      this.receive(client as BattleClient, name, payload, () => this.reject(client as BattleClient, name, "invalid", "unknown message type", cidOf(payload)));
+    });
     this.afterTurnChange();
     this.touchIdle();
     this.clock.setInterval(() => this.sampleState(), this.settings.METRICS_SAMPLE_MS);
   }
 
-  override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Seat> {
+  override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Admission> {
     if (this.frozen) throw new ServerError(503, "the battle is moving to another server: join again in a moment");
+    const ip = normaliseIp(context.ip);
+    if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
     // The creator's first join carries the create options; it becomes the GM.
-    if (!this.seats.gm) return this.durableSeat(this.seats.add("gm", this.options.gmName, "", []));
+    if (!this.seats.gm) return { kind: "seat", seat: await this.durableSeat(this.seats.add("gm", this.options.gmName, "", [])), ip };
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${zodMessage(parsed.error)}`);
     const opts = parsed.data;
 
+    const key = opts.gmKey ?? opts.seatKey;
+    if (key && await this.blocklist.isBlocked("key", key)) return this.refuseBlocked(ip, "seat key");
     if (opts.gmKey) {
       const gm = this.seats.gm;
       if (!safeEqual(gm.key, opts.gmKey)) throw new ServerError(403, "wrong GM key");
-      return gm;
+      return { kind: "seat", seat: gm, ip };
     }
     if (opts.seatKey) {
       const seat = this.seats.byKey(opts.seatKey);
       if (!seat || seat.role !== "player") throw new ServerError(403, "unknown seat key");
-      return seat;
+      return { kind: "seat", seat, ip };
     }
     if (this.password !== undefined && !(opts.password !== undefined && safeEqual(this.password, opts.password))) {
-      this.log.warn("join refused: wrong password", { ip: context.ip });
+      this.log.warn("join refused: wrong password", { ip });
       throw new ServerError(403, "wrong password");
+    }
+    if (opts.spectator) {
+      if (!this.options.allowSpectators) throw new ServerError(403, "this battle allows no spectators");
+      if (this.spectators.size >= LIMITS.maxSpectators) throw new ServerError(403, "no room for more spectators");
+      return { kind: "spectator", name: opts.name ?? "Spectator", ip };
     }
     if (!opts.name || !opts.shipId || !opts.positions) throw new ServerError(400, "name, shipId and positions are required to take a seat");
     const ship = this.battle.ships[opts.shipId];
@@ -214,7 +254,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const positions = [...new Set(opts.positions)] as Role[];
     const taken = this.seats.conflicts(ship.id, positions);
     if (taken.length) throw new ServerError(409, `position already taken on ${ship.id}: ${taken.join(", ")}`);
-    return this.durableSeat(this.seats.add("player", opts.name, ship.id, positions));
+    return { kind: "seat", seat: await this.durableSeat(this.seats.add("player", opts.name, ship.id, positions)), ip };
   }
 
   /** A new seat is logged before its key goes out, so it survives a move to another process. */
@@ -230,14 +270,23 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return seat;
   }
 
-  override onJoin(client: BattleClient, _options: unknown, seat: Seat) {
+  private refuseBlocked(ip: string | undefined, what: string): never {
+    notify("securityEvent", { kind: "blockedJoin", roomId: this.roomId, ip, reason: `blocked ${what}` });
+    this.log.warn("join refused: blocked", { ip, what });
+    throw new ServerError(403, "blocked for repeated invalid or refused messages; try again later");
+  }
+
+  override onJoin(client: BattleClient, _options: unknown, auth: Admission) {
+    if (auth.kind === "spectator") return this.joinSpectator(client, auth.name, auth.ip);
+    const seat = auth.seat;
     if (seat.role === "gm" && this.locked && this.seats.gm === seat && !this.state.crew.has(seat.seatId)) void this.unlock();
     if (!this.autoDispose) this.autoDispose = true;
     const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
     if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
     this.seats.bind(seat, client.sessionId);
     this.patchMeter.attach(client);
-    client.userData = { seatId: seat.seatId };
+    this.watchTransport(client);
+    client.userData = { seatId: seat.seatId, ip: auth.ip };
     client.view = new StateView();
     this.refreshView(client, seat, this.lockedByPlayers());
 
@@ -252,15 +301,52 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     client.send("seat", reply);
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
-    notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId });
+    notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
   }
 
-  override async onDrop(client: BattleClient) {
+  /**
+   * ws reports a frame over maxPayload (or a malformed frame) as an 'error' on the socket and then
+   * destroys it, so the close code the room sees is often 1006, like a network drop. Remember it.
+   */
+  private watchTransport(client: BattleClient) {
+    const ref = (client as unknown as { ref?: { on?(event: "error", fn: (err: Error) => void): void } }).ref;
+    ref?.on?.("error", (err) => { this.transportErrors.set(client.sessionId, String(err?.message ?? err).slice(0, 100)); });
+  }
+
+  private closeReason(sessionId: string, code: number | undefined): string {
+    const transport = this.transportErrors.get(sessionId);
+    if (transport) return /payload/i.test(transport) ? `message over MAX_PAYLOAD_BYTES (${transport})` : `WebSocket protocol error: ${transport}`;
+    return code === CLOSE_TOO_BIG ? "message over MAX_PAYLOAD_BYTES" : "message flood over MAX_MESSAGES_PER_SEC or an undecodable frame";
+  }
+
+  /** A read-only watcher: an empty StateView (public fields only), no crew entry, no key. */
+  private joinSpectator(client: BattleClient, name: string, ip: string | undefined) {
+    const spectator: Spectator = { id: `v${++this.spectatorSeq}`, name };
+    this.spectators.set(client.sessionId, spectator);
+    this.patchMeter.attach(client);
+    this.watchTransport(client);
+    client.userData = { seatId: spectator.id, ip, spectator: true };
+    client.view = new StateView();
+    const reply: SeatReply = { seatId: spectator.id, role: "spectator", key: "", shipId: "", positions: [] };
+    client.send("seat", reply);
+    this.log.info("spectator joined", { seat: spectator.id });
+    notify("joined", { roomId: this.roomId, seat: { seatId: spectator.id, role: "spectator", shipId: "" }, sessionId: client.sessionId, ip });
+  }
+
+  override async onDrop(client: BattleClient, code?: number) {
     const seat = this.seats.ofSession(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member) member.connected = false;
-    notify("dropped", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
-    if (this.settings.RECONNECT_GRACE_SEC > 0) {
+    notify("dropped", { roomId: this.roomId, seat: this.infoOf(client), sessionId: client.sessionId, ip: client.userData?.ip });
+    const protocolError = code === CloseCode.WITH_ERROR || code === CLOSE_TOO_BIG || this.transportErrors.has(client.sessionId);
+    if (protocolError && !this.kicked.has(client.sessionId)) {
+      // Colyseus closed it (a flood over MAX_MESSAGES_PER_SEC, an undecodable frame) or ws did (over MAX_PAYLOAD_BYTES).
+      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, reason: this.closeReason(client.sessionId, code) });
+      this.log.warn("connection closed for a protocol violation", { seat: client.userData?.seatId, ip: client.userData?.ip, reason: this.closeReason(client.sessionId, code) });
+    }
+    // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
+    const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;
+    if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
       try {
         await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
       } catch {
@@ -279,11 +365,30 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   override onLeave(client: BattleClient) {
+    this.kicked.delete(client.sessionId);
+    this.transportErrors.delete(client.sessionId);
+    if (this.spectators.delete(client.sessionId)) {
+      this.guard.forget(client.sessionId);
+      notify("left", { roomId: this.roomId, seat: { seatId: client.userData?.seatId ?? "", role: "spectator", shipId: "" }, sessionId: client.sessionId });
+      return;
+    }
     const seat = this.seats.unbind(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
     this.updateMetadata();
     notify("left", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
+  }
+
+  /**
+   * Last line of defence: an exception in a handler or timer is logged and reported, never
+   * allowed to reach the process (where it would take every battle down with it).
+   */
+  override onUncaughtException(error: RoomException, method: RoomMethodName) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    if (cause instanceof ServerError) return; // a refused create or join: Colyseus rethrows it to the client
+    const message = cause instanceof Error ? cause.message : String(cause);
+    this.log.error("room handler failed", { method, error: message, stack: cause instanceof Error ? cause.stack : undefined });
+    notify("roomError", { roomId: this.roomId, method, message });
   }
 
   override async onDispose() {
@@ -342,9 +447,25 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   // ---- messages ----------------------------------------------------------------------
 
-  private onShipMessage(client: BattleClient, type: ShipMessageName, payload: unknown) {
+  /**
+   * Every client message passes here first: the rate limit of its class (a refusal is a typed
+   * `rateLimited` error, never a silent drop), then the sender's role: spectators are read-only,
+   * a connection without a seat may send nothing.
+   */
+  private receive(client: BattleClient, type: string, payload: unknown, handle: (seat: Seat) => void) {
+    const subject = client.userData?.seatId ?? client.sessionId;
+    const cls = rateClassOf(type);
+    const allowed = this.guard.allow(subject, cls);
+    if (!allowed.ok) {
+      notify("securityEvent", { kind: "rateLimited", roomId: this.roomId, seat: this.infoOf(client), ip: client.userData?.ip, type, reason: `${cls} rate limit` });
+      return this.reject(client, type, "rateLimited", `too many ${cls} messages; retry in ${allowed.retryMs} ms`, cidOf(payload));
+    }
+    if (client.userData?.spectator) return this.reject(client, type, "readOnly", "spectators are read-only", cidOf(payload));
     const seat = this.seatOf(client, type, payload);
-    if (!seat) return;
+    if (seat) handle(seat);
+  }
+
+  private onShipMessage(client: BattleClient, seat: Seat, type: ShipMessageName, payload: unknown) {
     const parsed = SHIP_MESSAGES[type].safeParse(payload);
     if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
     if (seat.role !== "player") {
@@ -355,9 +476,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.run(client, seat, type, cid, v, { kind: "crew", shipId: seat.shipId, roles: seat.positions }, cmd);
   }
 
-  private onGmMessage(client: BattleClient, type: GmMessageName, payload: unknown) {
-    const seat = this.seatOf(client, type, payload);
-    if (!seat) return;
+  private onGmMessage(client: BattleClient, seat: Seat, type: GmMessageName, payload: unknown) {
     const parsed = GM_MESSAGES[type].safeParse(payload);
     if (!parsed.success) return this.reject(client, type, "invalid", zodMessage(parsed.error), cidOf(payload));
     const msg = parsed.data as z.infer<(typeof GM_MESSAGES)[GmMessageName]>;
@@ -391,12 +510,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.broadcastPatch();
       client.send("ack", ack);
       this.log.info("seat released by the GM", { seat: seat.seatId, ship: seat.shipId });
+      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(gm), ip: client.userData?.ip, type: "gm:releaseSeat", cid: msg.cid });
     });
   }
 
-  private onChat(client: BattleClient, payload: unknown) {
-    const seat = this.seatOf(client, "chat", payload);
-    if (!seat) return;
+  private onChat(client: BattleClient, seat: Seat, payload: unknown) {
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
     if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
@@ -406,6 +524,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.state.chat.push(line);
       if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
       this.broadcastPatch();
+      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid: parsed.data.cid });
     });
   }
 
@@ -458,7 +577,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const applied = performance.now();
     this.broadcastPatch();
     notify("commandAccepted", {
-      roomId: this.roomId, seat: origin && seatInfo(origin.seat), type: origin?.type ?? cmd.type, cid: origin?.cid,
+      roomId: this.roomId, seat: origin && seatInfo(origin.seat), ip: origin?.client.userData?.ip, type: origin?.type ?? cmd.type, cid: origin?.cid,
       actor, cmd, events, battle: this.battle, durationMs: applied - started,
     });
     notify("patchSent", { roomId: this.roomId, latencyMs: performance.now() - started });
@@ -491,8 +610,38 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // Refusals that depend on the moment (turn, phase) are not replayed: a re-send is judged anew.
     if (seat && cid && code !== "stale" && code !== "unavailable") this.remember(seat, cid, { kind: "error", reply });
     this.outbox.later(() => client.send("error", reply));
-    const holder = seat ?? this.seats.ofSession(client.sessionId);
-    notify("commandRejected", { roomId: this.roomId, seat: holder && seatInfo(holder), type, cid, code, message });
+    const info = seat ? seatInfo(seat) : this.infoOf(client);
+    const ip = client.userData?.ip;
+    notify("commandRejected", { roomId: this.roomId, seat: info, ip, type, cid, code, message });
+    if (STRIKE_CODES.has(code) && !this.kicked.has(client.sessionId)) {
+      notify("securityEvent", { kind: "strike", roomId: this.roomId, seat: info, ip, type, reason: code });
+      if (this.guard.strike(client.userData?.seatId ?? client.sessionId)) this.kick(client, seat ?? this.seats.ofSession(client.sessionId), code);
+    }
+  }
+
+  /**
+   * Intrusion detection: too many refusals in the window. The connection is closed with
+   * CLOSE_BLOCKED, and its seat key (and IP address, if IDS_BLOCK_IP) refused for IDS_BLOCK_SEC.
+   */
+  private kick(client: BattleClient, seat: Seat | undefined, lastCode: ErrorCode) {
+    this.kicked.add(client.sessionId);
+    const sec = this.settings.IDS_BLOCK_SEC;
+    const ip = client.userData?.ip;
+    const blocks: Promise<void>[] = [];
+    if (seat) blocks.push(this.blocklist.block("key", seat.key, sec));
+    if (ip && this.settings.IDS_BLOCK_IP) blocks.push(this.blocklist.block("ip", ip, sec));
+    Promise.all(blocks).catch((err) => this.log.error("could not record a block", { error: err }));
+    const reason = `${this.settings.IDS_MAX_STRIKES} refused messages within ${this.settings.IDS_WINDOW_SEC} s (last: ${lastCode})`;
+    notify("securityEvent", { kind: "kicked", roomId: this.roomId, seat: this.infoOf(client), ip, reason });
+    this.log.warn("client kicked and blocked", { seat: client.userData?.seatId, ip, blockSec: sec, reason });
+    client.leave(CLOSE_BLOCKED, "blocked for repeated invalid or refused messages");
+  }
+
+  private infoOf(client: BattleClient): SeatInfo | undefined {
+    const seat = this.seats.ofSession(client.sessionId);
+    if (seat) return seatInfo(seat);
+    const spectator = this.spectators.get(client.sessionId);
+    return spectator && { seatId: spectator.id, role: "spectator", shipId: "" };
   }
 
   private seatOf(client: BattleClient, type: string, payload: unknown): Seat | undefined {

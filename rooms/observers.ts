@@ -5,7 +5,7 @@ import type { Battle } from "../src/rules/model";
 import type { ErrorCode } from "../src/commands";
 import { logger } from "../src/server/logger";
 
-export interface SeatInfo { seatId: string; role: "gm" | "player"; shipId: string }
+export interface SeatInfo { seatId: string; role: "gm" | "player" | "spectator"; shipId: string }
 
 export interface CommandAccepted {
   roomId: string; seat?: SeatInfo; ip?: string; type: string; cid?: string;
@@ -14,6 +14,18 @@ export interface CommandAccepted {
 export interface CommandRejected {
   roomId: string; seat?: SeatInfo; ip?: string; type: string; cid?: string; code: ErrorCode; message: string;
 }
+/** A message accepted outside the engine (chat, gm:releaseSeat): audited like a command. */
+export interface MessageAccepted { roomId: string; seat?: SeatInfo; ip?: string; type: string; cid?: string }
+/**
+ * Intrusion detection and abuse limits. `kind`: strike (a refusal that counts towards a kick),
+ * rateLimited, kicked (strikes over the limit: connection closed, key/IP blocked), blockedJoin
+ * (a blocked key or IP tried to join), protocolKick (Colyseus closed the connection: message flood
+ * over MAX_MESSAGES_PER_SEC or an undecodable frame), httpRateLimited.
+ */
+export interface SecurityEvent {
+  kind: "strike" | "rateLimited" | "kicked" | "blockedJoin" | "protocolKick" | "httpRateLimited";
+  roomId?: string; seat?: SeatInfo; ip?: string; type?: string; reason: string;
+}
 export interface ConnectionEvent { roomId: string; seat?: SeatInfo; sessionId: string; ip?: string }
 
 export interface BattleObserver {
@@ -21,6 +33,10 @@ export interface BattleObserver {
   battleDisposed?(e: { roomId: string; battle: Battle }): void;
   commandAccepted?(e: CommandAccepted): void;
   commandRejected?(e: CommandRejected): void;
+  messageAccepted?(e: MessageAccepted): void;
+  securityEvent?(e: SecurityEvent): void;
+  /** An exception escaped a room handler or timer (caught by the room; always a bug to fix). */
+  roomError?(e: { roomId: string; method: string; message: string }): void;
   /** After a state patch went out for an accepted command; `latencyMs` is receipt -> patch sent. */
   patchSent?(e: { roomId: string; latencyMs: number }): void;
   /** Every METRICS_SAMPLE_MS: the encoded full-state size and the patches/bytes broadcast since the last sample. */

@@ -3,7 +3,6 @@ import http from "node:http";
 import path from "node:path";
 import fs from "node:fs";
 import express from "express";
-import helmet from "helmet";
 import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { RedisPresence } from "@colyseus/redis-presence";
@@ -11,6 +10,8 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { BattleRoom } from "../rooms/BattleRoom";
 import type { Config } from "./server/config";
 import { logger, colyseusLogger } from "./server/logger";
+import { guardHttpServer } from "./server/http-guard";
+import { installAudit } from "./server/audit";
 import { SHIP_CLASSES } from "./data/ships";
 import { Telemetry } from "./observability/telemetry";
 import { mountObservability } from "./observability/routes";
@@ -33,6 +34,8 @@ function createHttpServer(config: Config): http.Server {
   // headersTimeout only runs once a request has begun; an idle timeout also catches a socket
   // that never sends a byte. ws clears it on upgrade, so joined WebSockets are not affected.
   server.setTimeout(ms);
+  // headers, CORS, methods, blocked IPs and rate limits ahead of Colyseus' router and express
+  guardHttpServer(server, config);
   return server;
 }
 
@@ -46,6 +49,14 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
     RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
     PATCH_RATE_MS: config.PATCH_RATE_MS,
     METRICS_SAMPLE_MS: config.METRICS_SAMPLE_MS,
+    MAX_MESSAGES_PER_SEC: config.MAX_MESSAGES_PER_SEC,
+    IDS_BLOCK_SEC: config.IDS_BLOCK_SEC,
+    IDS_BLOCK_IP: config.IDS_BLOCK_IP,
+    RATE_COMBAT_PER_SEC: config.RATE_COMBAT_PER_SEC, RATE_COMBAT_BURST: config.RATE_COMBAT_BURST,
+    RATE_GM_PER_SEC: config.RATE_GM_PER_SEC, RATE_GM_BURST: config.RATE_GM_BURST,
+    RATE_CHAT_PER_SEC: config.RATE_CHAT_PER_SEC, RATE_CHAT_BURST: config.RATE_CHAT_BURST,
+    RATE_OTHER_PER_SEC: config.RATE_OTHER_PER_SEC, RATE_OTHER_BURST: config.RATE_OTHER_BURST,
+    IDS_MAX_STRIKES: config.IDS_MAX_STRIKES, IDS_WINDOW_SEC: config.IDS_WINDOW_SEC,
   };
   // With Redis, processes share presence and the room registry so any one can route a client.
   const scaleOut = config.REDIS_URL
@@ -56,6 +67,8 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       }
     : {};
   const telemetry = new Telemetry(config).start();
+  // The audit trail observes every battle of this server; detached and flushed on shutdown.
+  const audit = installAudit(config);
   const server = defineServer({
     greet: false,
     logger: colyseusLogger(),
@@ -73,14 +86,8 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       lobby: defineRoom(LobbyRoom),
     },
     express: (app) => {
+      // Security headers, CORS and rate limits are set for every route by the gate (src/server/http-guard.ts).
       app.disable("x-powered-by");
-      app.use(helmet({
-        contentSecurityPolicy: {
-          useDefaults: true,
-          directives: { "connect-src": ["'self'", "ws:", "wss:"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"] },
-        },
-      }));
-      // Liveness: the process answers. Readiness: it takes new battles (Redis reachable, not draining).
       app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
       app.get("/ready", async (_req, res) => {
         const r = keeper ? await keeper.readiness() : { ready: true, draining: false, redis: config.REDIS_URL ? "unchecked" : "none", battles: 0 };
@@ -122,13 +129,23 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         }
       });
       if (config.SERVE_CLIENT && fs.existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
+      // Last: a plain 404, and errors without stack traces or versions. (A handler at "/" also
+      // stops Colyseus from answering GET / with its name and version.)
+      app.use((_req, res) => { res.status(404).json({ error: "not found" }); });
+      app.use((err: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        const status = err.status ?? err.statusCode ?? 500;
+        if (status >= 500) logger.error("HTTP request failed", { error: err });
+        res.status(status >= 400 && status < 600 ? status : 500).json({ error: status < 500 ? "bad request" : "internal error" });
+      });
     },
   });
   // SIGTERM/SIGINT: hand every battle over before Colyseus closes the rooms.
   server.onBeforeShutdown(async () => { await keeper?.drain(); });
+  // Colyseus keeps a single shutdown callback: everything that must close goes in this one.
   server.onShutdown(async () => {
     telemetry.stop();
     await keeper?.close();
+    await audit.close();
   });
   return Object.assign(server, {
     keeper,

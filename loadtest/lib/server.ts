@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { MACHINE_SPEED_LIMITS } from "../../src/server/config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -44,6 +45,9 @@ export async function startServer(opts: { port: number; env?: Record<string, str
     IDLE_TIMEOUT_SEC: "3600",
     SERVE_CLIENT: "false",
     ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
+    // the bots play at machine speed; human-scale rate limits would refuse them (docs/security.md)
+    ...MACHINE_SPEED_LIMITS,
+    AUDIT_LOG_FILE: "",
     ...opts.env,
   };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/index.ts"], {

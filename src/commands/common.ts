@@ -14,11 +14,29 @@ export const rangeBandSchema = z.enum(RANGE_BANDS);
 export const roleSchema = z.enum(ROLES);
 export const systemSchema = z.enum(SYSTEM_NAMES);
 export const weaponSchema = z.enum(WEAPON_KINDS);
-/** Free text typed by a person: Unicode-normalised, control and bidi-override characters removed. */
-export function cleanText(max: number) {
+/**
+ * Characters removed from free text: controls (C0, C1), format characters (bidi embeddings,
+ * overrides and isolates, zero-width characters, BOM, tag characters: \p{Cf}), private use, and
+ * line/paragraph separators. Any of these can reorder or hide what other players read.
+ */
+const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Zl}\p{Zp}]/gu;
+/** More than this many combining marks on one character only stacks glyphs over other lines ("zalgo"). */
+const COMBINING_RUN = /(\p{M}{4})\p{M}+/gu;
+
+/** The clean-up applied to every piece of free text, before its length is checked. */
+export function sanitizeText(s: string, form: "NFC" | "NFKC" = "NFC"): string {
+  return s.normalize(form).replace(/\s+/gu, " ").replace(UNSAFE_CHARS, "").replace(COMBINING_RUN, "$1").replace(/ {2,}/g, " ").trim();
+}
+
+/**
+ * Free text typed by a person: Unicode-normalised (NFKC for names, so look-alike compatibility
+ * forms collapse; NFC for chat), unsafe characters removed, whitespace collapsed, then 1..max
+ * characters. It is stored and sent as plain text; the client renders it with textContent.
+ */
+export function cleanText(max: number, form: "NFC" | "NFKC" = "NFKC") {
   return z
     .string()
     .max(max * 4)
-    .transform((s) => s.normalize("NFC").replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "").trim())
+    .transform((s) => sanitizeText(s, form))
     .pipe(z.string().min(1).max(max));
 }

@@ -9,5 +9,6 @@ export const LIMITS = {
   maxNpcShips: 10,
   maxPlayerShips: 5,
   maxPlayers: 5,
+  maxSpectators: 10,
   turnTimeoutSec: { min: 2, max: 600, default: 30 },
 } as const;

@@ -50,6 +50,8 @@ export const createOptionsSchema = z
     turnTimeoutSec: z.number().int().min(LIMITS.turnTimeoutSec.min).max(LIMITS.turnTimeoutSec.max).default(LIMITS.turnTimeoutSec.default),
     maxPlayers: z.number().int().min(1).max(LIMITS.maxPlayers).default(LIMITS.maxPlayers),
     gmName: cleanText(LIMITS.name).default("GM"),
+    /** Let read-only spectators join (public data only; they can send nothing). */
+    allowSpectators: z.boolean().default(false),
   })
   .refine((o) => o.ships.filter((s) => s.side === "npc").length <= LIMITS.maxNpcShips, { message: `at most ${LIMITS.maxNpcShips} NPC ships` })
   .refine((o) => o.ships.filter((s) => s.side === "players").length <= LIMITS.maxPlayerShips, { message: `at most ${LIMITS.maxPlayerShips} player ships` })
@@ -63,6 +65,8 @@ export const joinOptionsSchema = z.strictObject({
   positions: z.array(roleSchema).min(1).max(5).optional(),
   seatKey: z.string().min(16).max(LIMITS.key).optional(),
   gmKey: z.string().min(16).max(LIMITS.key).optional(),
+  /** Join read-only, when the battle allows spectators. */
+  spectator: z.literal(true).optional(),
 });
 
 export type CreateOptions = z.infer<typeof createOptionsSchema>;

@@ -5,6 +5,8 @@ export type ErrorCode =
   | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse"
   /** the battle is moving to another process (drain, takeover): re-send once reconnected */
   | "unavailable"
+  /** a spectator sent a message: spectators are read-only */
+  | "readOnly"
   /** client-side only: the web client refuses a command while it has no connection */
   | "notConnected";
 
@@ -13,4 +15,4 @@ export interface ErrorReply { code: ErrorCode; message: string; cid?: string; ty
 /** `ack`: a command was accepted; `version` is the battle version after it. */
 export interface AckReply { cid: string; type: string; version: number; events: number }
 /** `seat`: sent once on join: who you are in this battle, and the secret key that resumes your seat. */
-export interface SeatReply { seatId: string; role: "gm" | "player"; key: string; shipId: string; positions: string[] }
+export interface SeatReply { seatId: string; role: "gm" | "player" | "spectator"; key: string; shipId: string; positions: string[] }

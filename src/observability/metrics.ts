@@ -44,6 +44,10 @@ export function createMetrics(processLabel: string) {
       labelNames: ["type", "outcome"] as const, registers: r,
     }),
     rejections: new Counter({ name: "traveller_command_rejections_total", help: "Rejected commands by error code", labelNames: ["reason"] as const, registers: r }),
+    securityEvents: new Counter({
+      name: "traveller_security_events_total", help: "Security events (docs/security.md): strikes, rate limits, kicks, blocked joins, protocol kicks, HTTP rate limits",
+      labelNames: ["kind"] as const, registers: r,
+    }),
     commandDuration: new Histogram({
       name: "traveller_command_duration_seconds", help: "Time to apply an accepted command (engine, state sync, views)", buckets: LATENCY_BUCKETS, registers: r,
     }),

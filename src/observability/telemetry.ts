@@ -127,6 +127,10 @@ export class Telemetry implements BattleObserver {
     r.inc();
   }
 
+  securityEvent(e: { kind: string }) {
+    this.metrics.securityEvents.labels(e.kind).inc();
+  }
+
   patchSent(e: { latencyMs: number }) {
     this.metrics.patchLatency.observe(e.latencyMs / 1000);
     this.patchWindow.push(e.latencyMs);

@@ -56,6 +56,36 @@ const baseSchema = z.object({
   HEARTBEAT_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(3000),
   /** SIGTERM: battles are handed over and the process exits within this deadline. */
   DRAIN_TIMEOUT_SEC: z.coerce.number().int().min(1).max(600).default(20),
+
+  // ---- security (docs/security.md) ----
+  /** Origins allowed to call the HTTP API from a browser on another origin, comma-separated; empty: same origin only. */
+  CORS_ORIGINS: z.string().default("").transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/,]+$/, "an origin like https://example.org"))),
+  /** HTTP requests per client IP per minute: matchmaking (create, join, reconnect) and /api/*. */
+  RATE_HTTP_MATCHMAKE_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  RATE_HTTP_API_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** Per-seat token buckets: sustained rate per second and burst. Combat = space:* from a player. */
+  RATE_COMBAT_PER_SEC: z.coerce.number().min(0.1).max(100_000).default(2),
+  RATE_COMBAT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(8),
+  RATE_GM_PER_SEC: z.coerce.number().min(0.1).max(100_000).default(10),
+  RATE_GM_BURST: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  RATE_CHAT_PER_SEC: z.coerce.number().min(0.1).max(100_000).default(1),
+  RATE_CHAT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  RATE_OTHER_PER_SEC: z.coerce.number().min(0.1).max(100_000).default(2),
+  RATE_OTHER_BURST: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  /** Hard ceiling on frames per second per connection; above it Colyseus closes the connection (4002). */
+  MAX_MESSAGES_PER_SEC: z.coerce.number().int().min(1).max(1_000_000).default(40),
+  /** Intrusion detection: this many refusals (invalid, forbidden, notSeated, rateLimited) within the window kick and block. */
+  IDS_MAX_STRIKES: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  IDS_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+  IDS_BLOCK_SEC: z.coerce.number().int().min(1).max(604_800).default(600),
+  /** Block the offender's IP address too (not only its seat key). Off behind a NAT shared by honest players. */
+  IDS_BLOCK_IP: bool.default(true),
+  /** Audit trail of every accepted and refused command: a JSON-lines file ("" = none) ... */
+  AUDIT_LOG_FILE: z.string().default("data/audit.log"),
+  /** ... and, when REDIS_URL is set, a Redis stream capped at AUDIT_STREAM_MAXLEN entries ("" = none). */
+  AUDIT_REDIS_STREAM: z.string().regex(/^[\w:.-]*$/).default("traveller:audit"),
+  AUDIT_STREAM_MAXLEN: z.coerce.number().int().min(100).max(100_000_000).default(100_000),
 });
 
 // A process must beat at least twice per TTL, or a slow beat would look like a death.
@@ -64,6 +94,18 @@ const envSchema = baseSchema.refine((c) => c.HEARTBEAT_TTL_MS >= 2 * c.HEARTBEAT
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/**
+ * Limits for bots that play at machine speed (tests, load runner, benchmarks): a scripted GM acts
+ * for ten ships in milliseconds, which the human-scale defaults would rightly refuse. Never for
+ * production; the security tests run with the defaults.
+ */
+export const MACHINE_SPEED_LIMITS: Record<string, string> = {
+  RATE_HTTP_MATCHMAKE_PER_MIN: "1000000", RATE_HTTP_API_PER_MIN: "1000000",
+  RATE_COMBAT_PER_SEC: "100000", RATE_COMBAT_BURST: "100000", RATE_GM_PER_SEC: "100000", RATE_GM_BURST: "100000",
+  RATE_CHAT_PER_SEC: "100000", RATE_CHAT_BURST: "100000", RATE_OTHER_PER_SEC: "100000", RATE_OTHER_BURST: "100000",
+  MAX_MESSAGES_PER_SEC: "1000000", IDS_MAX_STRIKES: "1000000",
+};
 
 export class ConfigError extends Error {}
 

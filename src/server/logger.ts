@@ -10,7 +10,12 @@ export const logger = winston.createLogger({
 
 export type Logger = winston.Logger;
 
-/** Colyseus' own log calls (uncaught room errors among them) routed into this logger, so they are JSON and counted. */
+/**
+ * Colyseus' own log calls (uncaught room errors among them) routed into this logger, so they are
+ * JSON and counted. Errors a client can provoke at will (an oversized frame, an undecodable
+ * message) become one-line warnings without a stack: an attacker must not be able to fill the
+ * error log, raise the error-rate alert or read our paths in it.
+ */
 export function colyseusLogger(base: Logger = logger) {
   const log = base.child({ component: "colyseus" });
   const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === "string" ? a : safeJson(a))).join(" ");
@@ -19,9 +24,15 @@ export function colyseusLogger(base: Logger = logger) {
     debug: (...args: unknown[]) => log.debug(text(args)),
     info: (...args: unknown[]) => log.info(text(args)),
     warn: (...args: unknown[]) => log.warn(text(args)),
-    error: (...args: unknown[]) => log.error(text(args)),
+    error: (...args: unknown[]) => {
+      const message = text(args);
+      if (CLIENT_CAUSED.test(message)) log.warn(message.split("\n")[0]!.slice(0, 200), { clientCaused: true });
+      else log.error(message);
+    },
   };
 }
+
+const CLIENT_CAUSED = /Max payload size exceeded|msgpackr|end of buffer|Unexpected end of|MessagePack|Unknown extension type|Invalid (opcode|WebSocket frame)|RSV[123] must be clear|too many messages|couldn't decode message/i;
 
 function safeJson(v: unknown): string {
   try {

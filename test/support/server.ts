@@ -4,7 +4,7 @@ import { freePort } from "./ports";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { createServer } from "../../src/app.config";
-import { loadConfig, type Config } from "../../src/server/config";
+import { loadConfig, MACHINE_SPEED_LIMITS, type Config } from "../../src/server/config";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,11 +22,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Bots in tests play at machine speed, so by default the rate limits and intrusion detection are
+ * lifted (MACHINE_SPEED_LIMITS) and no audit file is written; `humanLimits` keeps the production
+ * defaults (the security tests).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { humanLimits?: boolean } = {}): Promise<TestServer> {
   const port = await freePort();
   // Battles are durable in tests too (a temporary DATA_DIR), so every room test runs the append path.
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "tb-data-"));
-  const config = loadConfig({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error", DATA_DIR: dataDir, ...env });
+  const config = loadConfig({
+    NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), SERVE_CLIENT: "false", LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    DATA_DIR: dataDir, AUDIT_LOG_FILE: "", ...(opts.humanLimits ? {} : MACHINE_SPEED_LIMITS), ...env,
+  });
   const server = createServer(config, { gracefulShutdown: false });
   await server.start(port, "127.0.0.1");
   const colyseus = new ColyseusTestServer(server);
