@@ -47,15 +47,17 @@ export function fileSink(file: string): AuditSink {
 export function redisStreamSink(url: string, stream: string, maxLen: number): AuditSink {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
   let lastError = 0;
+  // A Redis outage is reported by /ready and the keeper; the file sink keeps the trail meanwhile,
+  // so here it is a throttled warning, not an error (which would raise the error-rate alert).
   redis.on("error", (err) => {
-    if (Date.now() - lastError > 60_000) logger.error("audit stream: Redis error", { error: err.message });
+    if (Date.now() - lastError > 60_000) logger.warn("audit stream: Redis unreachable", { error: err.message });
     lastError = Date.now();
   });
   return {
     write: (r) => {
       const fields = Object.entries(r).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
       redis.xadd(stream, "MAXLEN", "~", String(maxLen), "*", ...fields).catch((err: Error) => {
-        if (Date.now() - lastError > 60_000) logger.error("audit stream: XADD failed", { error: err.message });
+        if (Date.now() - lastError > 60_000) logger.warn("audit stream: XADD failed, record kept only in the file trail", { error: err.message });
         lastError = Date.now();
       });
     },
