@@ -149,7 +149,7 @@ async function capacityRun(base: Partial<RunOptions> & { plan: BattlePlan }, ste
   const md = [
     `# Capacity: ${name}`, ``,
     `Command per step: \`${commandLine(results[0]!).replace(/--battles \d+/, "--battles N")}\`; one fresh server process per step. Stop: ${stopReason}.`, ``,
-    `> ${results[0]?.environment.sameMachine}. Above a few hundred battles the load generator (thousands of decoding SDK clients in one Node process) saturates before the server: compare "runner CPU" and "runner lag".`, ``,
+    `> ${results[0]?.environment.sameMachine}. The load generator shares the cores with the server (every client decodes every patch of its battle): read "runner CPU" and "runner lag" beside "server CPU"; a runner lag spike delays the latency it measures.`, ``,
     `| battles | peak clients | ramp | joins ok | acked/s | p50 ms | p95 ms | p99 ms | max ms | lost | server CPU | server RSS max | runner CPU | runner lag p99 | bytes in |`,
     `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     ...rows, ``,
