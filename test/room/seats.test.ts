@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { SeatClient } from "../support/seat-client";
-import { gmAndPlayer, twoShipOptions, ALL_ROLES } from "../support/battles";
+import { gmAndPlayer, twoShipOptions, ALL_ROLES, refusedJoin } from "../support/battles";
 
-async function refused(p: Promise<unknown>): Promise<string> {
-  try {
-    const room: any = await p;
-    await room.leave?.();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail("the join was accepted");
-}
 
 describe("seats", function () {
   this.timeout(30_000);
@@ -33,21 +24,21 @@ describe("seats", function () {
     const base = twoShipOptions();
     const npc = (i: number) => ({ side: "npc", name: `N${i}`, className: "fighter" });
     const eleven = { ...base, ships: [base.ships[0], ...Array.from({ length: 11 }, (_, i) => npc(i))] };
-    assert.match(await refused(server.sdk().create("battle", eleven)), /NPC/);
-    assert.match(await refused(server.sdk().create("battle", { ...base, ships: [base.ships[0], { side: "npc", name: "X", className: "deathStar" }] })), /deathStar|class/i);
-    assert.match(await refused(server.sdk().create("battle", { ...base, ships: [base.ships[0]] })), /ship/);
-    assert.match(await refused(server.sdk().create("battle", { ...base, turnTimeoutSec: 0 })), /turnTimeoutSec/);
+    assert.match(await refusedJoin(server.sdk().create("battle", eleven)), /NPC/);
+    assert.match(await refusedJoin(server.sdk().create("battle", { ...base, ships: [base.ships[0], { side: "npc", name: "X", className: "deathStar" }] })), /deathStar|class/i);
+    assert.match(await refusedJoin(server.sdk().create("battle", { ...base, ships: [base.ships[0]] })), /ship/);
+    assert.match(await refusedJoin(server.sdk().create("battle", { ...base, turnTimeoutSec: 0 })), /turnTimeoutSec/);
   });
 
   it("keeps a password-protected battle closed to a wrong or missing password", async () => {
     const { roomId } = await gmAndPlayer(server, { password: "hunter2-long" });
-    assert.match(await refused(server.sdk().joinById(roomId, { name: "Eve", shipId: "p1", positions: ["gunner"] })), /password/);
-    assert.match(await refused(server.sdk().joinById(roomId, { name: "Eve", shipId: "p1", positions: ["gunner"], password: "nope" })), /password/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { name: "Eve", shipId: "p1", positions: ["gunner"] })), /password/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { name: "Eve", shipId: "p1", positions: ["gunner"], password: "nope" })), /password/);
   });
 
   it("refuses a second pilot on the same ship but lets gunners share", async () => {
     const { roomId } = await gmAndPlayer(server);
-    assert.match(await refused(server.sdk().joinById(roomId, { name: "Second pilot", shipId: "p1", positions: ["pilot"] })), /taken/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { name: "Second pilot", shipId: "p1", positions: ["pilot"] })), /taken/);
     const gunner = await server.sdk().joinById(roomId, { name: "Second gunner", shipId: "p1", positions: ["gunner"] });
     await new SeatClient(gunner, "g2").seated();
     await gunner.leave();
@@ -55,8 +46,8 @@ describe("seats", function () {
 
   it("refuses a seat on an NPC ship or a ship that does not exist", async () => {
     const { roomId } = await gmAndPlayer(server);
-    assert.match(await refused(server.sdk().joinById(roomId, { name: "Spy", shipId: "n1", positions: ALL_ROLES })), /player ship/);
-    assert.match(await refused(server.sdk().joinById(roomId, { name: "Lost", shipId: "p9", positions: ALL_ROLES })), /player ship/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { name: "Spy", shipId: "n1", positions: ALL_ROLES })), /player ship/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { name: "Lost", shipId: "p9", positions: ALL_ROLES })), /player ship/);
   });
 
   it("lets a player take back their seat with their key from a new connection", async () => {
@@ -69,7 +60,7 @@ describe("seats", function () {
     assert.equal(seat.seatId, player.seat!.seatId);
     assert.equal(seat.shipId, "p1");
     await gm.until((s) => s.crew.get(seat.seatId)?.connected === true, 5000, "the player marked connected");
-    assert.match(await refused(server.sdk().joinById(roomId, { seatKey: "x".repeat(32) })), /seat key/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { seatKey: "x".repeat(32) })), /seat key/);
   });
 
   it("lets the GM take back the GM seat with the GM key, and nobody without it", async () => {
@@ -78,7 +69,7 @@ describe("seats", function () {
     await gm.room.leave();
     const back = new SeatClient(await server.sdk().joinById(roomId, { gmKey: key }), "gm2");
     assert.equal((await back.seated()).role, "gm");
-    assert.match(await refused(server.sdk().joinById(roomId, { gmKey: "y".repeat(32) })), /GM key/);
+    assert.match(await refusedJoin(server.sdk().joinById(roomId, { gmKey: "y".repeat(32) })), /GM key/);
     assert.equal((await back.command("gm:start")).kind, "ack");
   });
 

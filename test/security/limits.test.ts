@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { SeatClient, withTimeout, type Reply } from "../support/seat-client";
-import { gmAndPlayer } from "../support/battles";
+import { gmAndPlayer, refusedJoin } from "../support/battles";
 import { addObserver, type SecurityEvent } from "../../rooms/observers";
 import { CLOSE_BLOCKED, type BattleRoom } from "../../rooms/BattleRoom";
 import { scrape, value } from "../observability/scrape";
@@ -10,15 +10,6 @@ function closed(client: SeatClient, timeoutMs = 5000): Promise<number> {
   return withTimeout(new Promise<number>((resolve) => client.room.onLeave((code: number) => resolve(code))), timeoutMs, `${client.label}: not closed`);
 }
 
-async function refusedJoin(p: Promise<unknown>): Promise<string> {
-  try {
-    const room: any = await p;
-    await room.leave?.();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail("the join was accepted");
-}
 
 /** Sends `n` commands back to back and collects their replies. */
 function burst(client: SeatClient, type: string, payload: Record<string, unknown>, n: number): Promise<Reply[]> {

@@ -1,4 +1,5 @@
 // Ready-made battles for room tests.
+import assert from "node:assert/strict";
 import type { TestServer } from "./server";
 import { SeatClient } from "./seat-client";
 
@@ -27,4 +28,15 @@ export async function gmAndPlayer(server: TestServer, extra: Record<string, unkn
   await player.seated();
   await gm.until((s) => s.crew.size === 2, 5000, "two seats");
   return { gm, player, roomId: gmRoom.roomId };
+}
+
+/** Resolves to the error message of a join (or create) that must be refused; fails if it was accepted. */
+export async function refusedJoin(p: Promise<unknown>): Promise<string> {
+  try {
+    const room = await p as { leave?: () => Promise<unknown> };
+    await room.leave?.();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  assert.fail("the join was accepted");
 }
