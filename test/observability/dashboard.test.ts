@@ -1,4 +1,6 @@
 // The dev performance dashboard in real Chromium, fed by a battle that two SDK bots are playing.
+import path from "node:path";
+import fs from "node:fs";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
@@ -6,6 +8,9 @@ import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer } from "../support/battles";
 import { autoPlay } from "../support/bots";
 import { eventually, launchBrowser, openPage } from "../support/browser";
+
+/** Screenshots for people to look at (not committed; see .gitignore). */
+const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");
 
 const PASSWORD = "dashboard-password-1234";
 
@@ -80,6 +85,8 @@ describe("dev performance dashboard (Chromium)", function () {
       assert.deepEqual(w.cspViolations, []);
       assert.deepEqual(w.pageErrors, []);
       assert.deepEqual(w.consoleErrors, []);
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await w.page.screenshot({ path: path.join(ARTIFACTS, "dashboard.png"), fullPage: true });
     } finally {
       stops.forEach((stop) => stop());
       await w.context.close();
