@@ -44,10 +44,11 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const shipsPanel = section("Ships", "ships",
     (s) => [json(s.ships), json(s.ranges), myShipId(), s.activeShipId],
     (s) => shipCards(s, myShipId(), opts.catalogue), "ships-panel");
-  const controls = section(session.role === "gm" ? "Game master" : "Your actions", session.role === "gm" ? "gm-panel" : "actions-panel",
+  const controls = section(session.role === "gm" ? "Game master" : session.role === "spectator" ? "Spectating" : "Your actions", session.role === "gm" ? "gm-panel" : "actions-panel",
     (s) => [json(s.ships), json(s.ranges), s.phase, s.round, s.turnIndex, s.activeShipId, seat?.positions, gmTick],
     (s) => {
       if (role() === "gm") return gmPanel({ state: s, session, catalogue: opts.catalogue, refresh: () => rerender(true) });
+      if (role() === "spectator") return h("p", { class: "muted", testid: "spectator-note" }, "You are watching: spectators see what every table sees and cannot act or chat.");
       if (!seat) return h("p", { class: "muted" }, "Waiting for your seat…");
       return actionPanel({
         state: s, shipId: seat.shipId, positions: seat.positions, gm: false, refresh: () => rerender(true),
@@ -90,6 +91,12 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     chatInput.value = "";
   });
   let chatSig = "";
+  // Spectators are read-only: the server refuses their chat, so the form says so up front.
+  if (session.role === "spectator") {
+    chatInput.disabled = true;
+    chatInput.placeholder = "spectators cannot chat";
+    chatForm.querySelector("button")!.disabled = true;
+  }
   const chatPanel = h("section", { class: "panel chat-panel", testid: "chat", "aria-label": "Chat" }, h("h3", {}, "Chat"), chatList, chatForm);
 
   const view = h("div", { class: "battle", testid: "battle-view", "data-role": session.role },
@@ -151,6 +158,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     if (!seat) return;
     seatEl.textContent = seat.role === "gm"
       ? "You are the game master."
+      : seat.role === "spectator" ? "You are watching this battle (read-only)."
       : `You crew ${shipName(session.state, seat.shipId)} (${seat.shipId}) as ${seat.positions.map(roleLabel).join(", ")}.`;
     seatEl.dataset.shipId = seat.shipId;
     seatEl.dataset.seatId = seat.seatId;

@@ -4,7 +4,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import type { AckReply, CreateOptions, ErrorReply, SeatReply } from "../src/commands";
 import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "./relocate";
 
-export type Role = "gm" | "player";
+export type Role = "gm" | "player" | "spectator";
 export interface StoredSeat { roomId: string; key: string; role: Role }
 export type ConnectionStatus =
   | { kind: "idle" }
@@ -155,6 +155,12 @@ export class BattleSession {
   static async join(roomId: string, options: { name: string; shipId: string; positions: string[]; password?: string }): Promise<BattleSession> {
     const room = await client().joinById(roomId, options);
     return new BattleSession(room, "player");
+  }
+
+  /** Watches a battle read-only (public data only, nothing can be sent). */
+  static async spectate(roomId: string, options: { name: string; password?: string }): Promise<BattleSession> {
+    const room = await client().joinById(roomId, { ...options, spectator: true });
+    return new BattleSession(room, "spectator");
   }
 
   /** Takes the stored seat back after a reload (waiting a little if the battle is just moving to another server). */

@@ -9,7 +9,7 @@ import { bandLabel, roleLabel, rulesetLabel } from "./labels";
 
 export interface BattleListing {
   roomId: string; clients: number; name: string; ruleset: string; phase: string;
-  players: number; maxPlayers: number; hasPassword: boolean; round: number;
+  players: number; maxPlayers: number; hasPassword: boolean; round: number; allowSpectators?: boolean;
   playerShips?: { id: string; name: string; className: string; taken: string[] }[];
 }
 export type Catalogue = Record<string, ShipClass>;
@@ -45,6 +45,7 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
   const timeoutInput = h("input", { name: "turnTimeoutSec", type: "number", min: LIMITS.turnTimeoutSec.min, max: LIMITS.turnTimeoutSec.max, value: LIMITS.turnTimeoutSec.default, testid: "create-timeout" });
   const maxPlayersInput = h("input", { name: "maxPlayers", type: "number", min: 1, max: LIMITS.maxPlayers, value: LIMITS.maxPlayers, testid: "create-max-players" });
   const passwordInput = h("input", { name: "password", type: "password", maxlength: LIMITS.password, autocomplete: "new-password", testid: "create-password" });
+  const spectatorsInput = h("input", { name: "allowSpectators", type: "checkbox", testid: "create-spectators" });
   const addPlayerBtn = h("button", { type: "button", testid: "add-player-ship", onclick: () => addShipRow("players") }, "Add player ship");
   const addNpcBtn = h("button", { type: "button", testid: "add-npc-ship", onclick: () => addShipRow("npc") }, "Add NPC ship");
 
@@ -91,6 +92,7 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
       turnTimeoutSec: Number(timeoutInput.value), maxPlayers: Number(maxPlayersInput.value), ships,
     };
     if (passwordInput.value) out.password = passwordInput.value;
+    if (spectatorsInput.checked) out.allowSpectators = true;
     return out;
   }
 
@@ -100,7 +102,8 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
     h("div", { class: "form-grid" },
       field("Battle name", nameInput), field("Your name (GM)", gmNameInput), field("Ruleset", rulesetSelect),
       field("Starting range", rangeSelect), field("Turn timeout (s)", timeoutInput), field("Max players", maxPlayersInput),
-      field("Password (optional)", passwordInput)),
+      field("Password (optional)", passwordInput),
+      h("label", { class: "check" }, spectatorsInput, "Allow spectators (read-only)")),
     h("fieldset", { class: "ships" }, h("legend", {}, "Ships"), shipRows, h("div", { class: "row" }, addPlayerBtn, addNpcBtn)),
     createError,
     h("div", { class: "row" }, createBtn));
@@ -158,6 +161,31 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
     nameIn.focus();
   }
 
+  // ---- watch form (spectators) ----
+  function showWatch(b: BattleListing) {
+    const nameIn = h("input", { name: "spectatorName", required: true, maxlength: LIMITS.name, autocomplete: "nickname", testid: "watch-name" });
+    const pwIn = h("input", { name: "password", type: "password", maxlength: LIMITS.password, autocomplete: "current-password", testid: "watch-password" });
+    const err = h("p", { class: "error", role: "alert", testid: "watch-error" });
+    const submit = h("button", { type: "submit", class: "primary", testid: "watch-submit" }, "Watch");
+    const form = h("form", { class: "join-form", "aria-labelledby": "watch-h", testid: "watch-form", "data-room-id": b.roomId },
+      h("h3", { id: "watch-h" }, "Watch “", b.name, "” as a spectator"),
+      h("div", { class: "form-grid" }, field("Your name", nameIn), b.hasPassword ? field("Password", pwIn) : null),
+      err,
+      h("div", { class: "row" }, submit, h("button", { type: "button", onclick: () => replaceChildren(joinSlot) }, "Cancel")));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      if (!nameIn.value.trim()) { err.textContent = "Enter your name."; nameIn.focus(); return; }
+      submit.disabled = true;
+      BattleSession.spectate(b.roomId, { name: nameIn.value, ...(b.hasPassword ? { password: pwIn.value } : {}) })
+        .then((s) => { stop(); opts.onSession(s); })
+        .catch((e) => { err.textContent = `Could not watch: ${errorText(e)}`; })
+        .finally(() => { submit.disabled = false; });
+    });
+    replaceChildren(joinSlot, form);
+    nameIn.focus();
+  }
+
   function renderList(battles: BattleListing[]) {
     replaceChildren(listBody, battles.map((b) => h("tr", { testid: "battle-row", "data-room-id": b.roomId },
       h("td", { class: "name" }, b.name),
@@ -168,7 +196,10 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
       h("td", {}, h("button", {
         type: "button", testid: "join-battle", "data-key": `join-${b.roomId}`, "aria-label": `Join ${b.name}`,
         disabled: b.phase === "ended" || b.players >= b.maxPlayers, onclick: () => showJoin(b),
-      }, "Join…")))));
+      }, "Join…"),
+      b.allowSpectators ? h("button", {
+        type: "button", testid: "watch-battle", "aria-label": `Watch ${b.name}`, disabled: b.phase === "ended", onclick: () => showWatch(b),
+      }, "Watch…") : null))));
     listStatus.textContent = battles.length ? `${battles.length} open battle${battles.length === 1 ? "" : "s"}` : "No open battles yet: create one.";
   }
 

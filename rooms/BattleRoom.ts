@@ -40,6 +40,8 @@ const CLOSE_TOO_BIG = 1009;
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
   name: string; ruleset: string; phase: string; players: number; maxPlayers: number; hasPassword: boolean; round: number;
+  /** Read-only spectators may join (they still need the password when there is one). */
+  allowSpectators: boolean;
   /** The player ships a newcomer may choose, with the crew positions already held. */
   playerShips: { id: string; name: string; className: string; taken: string[] }[];
 }
@@ -762,6 +764,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const meta: BattleMetadata = {
       name: this.options.name, ruleset: this.options.ruleset, phase: this.battle.phase, round: this.battle.round,
       players: this.seats.players.length, maxPlayers: this.options.maxPlayers, hasPassword: this.password !== undefined, playerShips,
+      allowSpectators: this.options.allowSpectators,
     };
     const m = this.metadata;
     if (m && JSON.stringify(m) === JSON.stringify(meta)) return;
