@@ -18,6 +18,23 @@ describe("several server processes on one Redis", function () {
     await Promise.all(nodes.map((n) => { if (!n.proc.exited) n.proc.child.kill("SIGKILL"); return undefined; }));
     await redis?.close();
   });
+  /**
+   * A battle under way across two live processes (GM through one, players through the other):
+   * started, `turns` turns played, clients following it if `follow`; its owner, the other process,
+   * and the server's view of it at that point.
+   */
+  async function battleUnderWay(turns: number, follow: boolean) {
+    while (alive().length < 2) await node();
+    const [a, b] = alive() as [Node, Node];
+    const battle = await openBattle(a, b);
+    if (follow) battle.clients.forEach((c) => c.followBattle(() => alive().map((n) => `127.0.0.1:${n.port}`)));
+    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
+    for (let i = 0; i < turns; i++) await playOneTurn(battle.clients);
+    const owner = (await ownerOf(battle.roomId, nodes))!;
+    const other = alive().find((n) => n !== owner)!;
+    return { battle, owner, other, before: await serverBattle(owner, battle.roomId, battle.gm.seat!.key) };
+  }
+
   afterEach(function () {
     // Every restore replays to exactly its round checkpoint; a failed append or restore is logged as an error.
     const errors = nodes.flatMap((n) => n.proc.tail()).filter((l) => /"level":"error"/.test(l));
@@ -95,13 +112,7 @@ describe("several server processes on one Redis", function () {
   });
 
   it("keeps battles through a Redis restart: /ready is false while Redis is down, commands wait for it, nothing acknowledged is lost", async () => {
-    if (alive().length < 2) await node();
-    const [a, b] = alive() as [Node, Node];
-    const battle = await openBattle(a, b);
-    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
-    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
-    const owner = (await ownerOf(battle.roomId, nodes))!;
-    const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+    const { battle, owner, before } = await battleUnderWay(2, false);
 
     await redis.stop({ kill: true });
     for (const n of alive()) {
@@ -132,15 +143,7 @@ describe("several server processes on one Redis", function () {
   });
 
   it("drains on SIGTERM: stops taking battles, hands its battles over without losing a command, exits within the deadline", async () => {
-    while (alive().length < 2) await node();
-    const [a, b] = alive() as [Node, Node];
-    const battle = await openBattle(a, b);
-    battle.clients.forEach((c) => c.followBattle(() => alive().map((n) => `127.0.0.1:${n.port}`)));
-    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
-    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
-    const owner = (await ownerOf(battle.roomId, nodes))!;
-    const other = alive().find((n) => n !== owner)!;
-    const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+    const { battle, owner, other, before } = await battleUnderWay(2, true);
 
     // A command racing the SIGTERM: acknowledged and kept, or refused/unanswered and not applied.
     const racing = endTurn(battle.clients, 3000).catch(() => undefined);
@@ -165,15 +168,7 @@ describe("several server processes on one Redis", function () {
   });
 
   it("fences a process that was presumed dead and comes back: its stale copy writes nothing and its clients follow the battle", async () => {
-    while (alive().length < 2) await node();
-    const [a, b] = alive() as [Node, Node];
-    const battle = await openBattle(a, b);
-    battle.clients.forEach((c) => c.followBattle(() => alive().map((n) => `127.0.0.1:${n.port}`)));
-    assert.equal((await battle.gm.command("gm:start")).kind, "ack");
-    for (let i = 0; i < 2; i++) await playOneTurn(battle.clients);
-    const owner = (await ownerOf(battle.roomId, nodes))!;
-    const other = alive().find((n) => n !== owner)!;
-    const before = await serverBattle(owner, battle.roomId, battle.gm.seat!.key);
+    const { battle, owner, other, before } = await battleUnderWay(2, true);
 
     owner.proc.child.kill("SIGSTOP"); // frozen: no heartbeat, but its sockets stay open
     try {
