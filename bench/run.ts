@@ -150,6 +150,11 @@ async function benchLatency(turns: number, mode: PersistMode): Promise<Summary &
 async function main() {
   const attacks = benchAttacks(20_000);
   const rounds = benchRounds(300);
+  // --engine: the two pure engine figures only (no server, no clients, nothing written).
+  if (process.argv.includes("--engine")) {
+    console.log(JSON.stringify({ attackResolution: attacks, fullRound: { ...rounds, ships: SETUP.ships.length } }, null, 2));
+    return;
+  }
   const persist = persistMode();
   const latency = await benchLatency(300, persist);
   const results = {
