@@ -182,7 +182,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   private setup() {
-    return { ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships };
+    return { ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships, houseRules: this.options.houseRules };
   }
 
   /** What a new and a restored battle share: settings, wire state, message handlers, timers. */
@@ -777,7 +777,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   replayRecord() {
     return {
       seed: this.seed,
-      setup: { ruleset: this.options.ruleset, startingRange: this.options.startingRange, ships: this.options.ships },
+      setup: this.setup(),
       commands: this.commandLog,
     };
   }

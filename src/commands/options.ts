@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
 import { cleanText, rangeBandSchema, roleSchema, rulesetSchema, shipId, weaponSchema } from "./common";
+import type { HouseRule } from "../rules/model";
 
 const skillsSchema = z
   .strictObject({
@@ -28,6 +29,17 @@ const customStatsSchema = z.strictObject({
     .max(20),
 });
 
+/**
+ * House rules that replace a rule of the `ce` ruleset (the SRD), each off unless set to true
+ * (docs/rules.md, "House rules"). The 2e-style ruleset already plays both ways.
+ */
+export const houseRulesSchema = z.strictObject({
+  /** Initiative re-rolled at every round start with the Pilot skill added (SRD: rolled once, no Pilot). */
+  rerollInitiative: z.boolean().optional(),
+  /** A sensor lock lasts the battle while the sensors work (SRD: this round only). */
+  persistentSensorLock: z.boolean().optional(),
+} satisfies Record<HouseRule, z.ZodType>);
+
 export const shipSpecSchema = z
   .strictObject({
     side: z.enum(["players", "npc"]),
@@ -52,6 +64,7 @@ export const createOptionsSchema = z
     gmName: cleanText(LIMITS.name).default("GM"),
     /** Let read-only spectators join (public data only; they can send nothing). */
     allowSpectators: z.boolean().default(false),
+    houseRules: houseRulesSchema.optional(),
   })
   .refine((o) => o.ships.filter((s) => s.side === "npc").length <= LIMITS.maxNpcShips, { message: `at most ${LIMITS.maxNpcShips} NPC ships` })
   .refine((o) => o.ships.filter((s) => s.side === "players").length <= LIMITS.maxPlayerShips, { message: `at most ${LIMITS.maxPlayerShips} player ships` })

@@ -25,6 +25,10 @@ export const MISSILE_DAMAGE_DICE: Readonly<Record<Ruleset, Readonly<Record<Missi
 
 /** Each earlier point-defence roll of a turret in the round gives its next roll this DM. */
 export const POINT_DEFENSE_STEP_DM = -1;
-/** A smart missile that missed attacks again next round at this target, at most this many times. */
-export const SMART_REATTACK_TO_HIT = 8;
+/**
+ * A smart missile's to-hit number on every attack (SRD: "always 8+"; the 2e style uses it for
+ * re-attacks only). One that missed attacks again next round, at most SMART_MAX_REATTACKS times
+ * (our reading of the SRD's "until they ... run out of fuel", which gives no figure).
+ */
+export const SMART_TO_HIT = 8;
 export const SMART_MAX_REATTACKS = 2;

@@ -10,6 +10,7 @@ export const EXCEPTIONAL_EFFECT = 6;
 /** Situational DMs of attacks, launches and initiative. */
 export const DM = {
   sensorLock: 1,
+  sensorLockExceptional: 2,
   captainPool: 1,
   evasive: -1,
   evasiveExceptional: -2,

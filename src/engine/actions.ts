@@ -1,17 +1,21 @@
 // Executing validated ship commands. Every function here runs only after validate() accepted.
+import { SMART_TO_HIT } from "../data/missiles";
 import { MOUNT_WEAPONS, WEAPONS } from "../data/weapons";
 import { DM, SANDCASTER_CANISTERS } from "../data/tables";
 import { rollAttack } from "../rules/attack";
 import { check, type Modifier } from "../rules/check";
 import { resolveDamage, rollSandcaster } from "../rules/damage";
 import type { Dice } from "../rules/dice";
-import { flightRounds, rollLaunch } from "../rules/missiles";
+import { rollIncreaseInitiative } from "../rules/initiative";
+import { flightRounds, launchRolls, rollLaunch } from "../rules/missiles";
 import { pairKey, type Battle, type LogEntry, type Severity, type Ship } from "../rules/model";
 import { effectiveThrust, rollChangeRange, rollEvasive } from "../rules/pilot";
 import { shiftBand } from "../rules/range";
 import { rollRepair } from "../rules/repair";
+import { battleRules } from "../rules/ruleset";
 import { rollSensorLock } from "../rules/sensors";
 import { emit } from "./log";
+import { spendDodge } from "./reactions";
 import { advanceTurn } from "./turns";
 import type { ShipCommand } from "./types";
 import { repairTarget } from "./validate";
@@ -21,7 +25,11 @@ type Ctx = { battle: Battle; dice: Dice; events: LogEntry[] };
 function ship(ctx: Ctx, id: string): Ship {
   return ctx.battle.ships[id]!;
 }
-const hasLock = (s: Ship, targetId: string) => s.lockedOn.includes(targetId) && s.systems.sensors < 2;
+/** The DM this ship's sensor lock gives its attacks on the target: 0 without one or with disabled sensors. */
+function lockDM(s: Ship, targetId: string): number {
+  if (s.systems.sensors >= 2 || !s.lockedOn.includes(targetId)) return 0;
+  return s.lockDM[targetId] ?? DM.sensorLock;
+}
 
 export function executeShip(ctx: Ctx, cmd: ShipCommand): void {
   switch (cmd.type) {
@@ -52,15 +60,14 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
     if (target.destroyed) break;
     const pool = attacker.coordinationPool > 0;
     if (pool) attacker.coordinationPool -= 1;
-    const dodge = target.dodgeReady;
-    target.dodgeReady = false;
+    const head = `${weapon.name} ${turret.id}${MOUNT_WEAPONS[turret.mount] > 1 ? ` #${i + 1}` : ""}`;
+    const dodge = spendDodge(battle, dice, ctx.events, target, `${attacker.name}'s ${head}`);
     const attack = rollAttack(dice, {
       ruleset: battle.ruleset, weapon: turret.weapon, band, gunnery: attacker.skills.gunnery,
-      sensorLock: hasLock(attacker, target.id), captainPool: pool, targetEvasive: target.evasive, targetDodge: dodge,
+      sensorLockDM: lockDM(attacker, target.id), captainPool: pool, targetEvasive: target.evasive, targetDodge: dodge,
       turretDamaged: turret.damage === 1,
     });
     const c = attack.check;
-    const head = `${weapon.name} ${turret.id}${MOUNT_WEAPONS[turret.mount] > 1 ? ` #${i + 1}` : ""}`;
     if (!attack.hit) {
       emit(battle, ctx.events, { actor: attacker.id, action: "fire", target: target.id, dice: c.dice, modifiers: c.modifiers, total: c.total, result: `${head}: miss (${c.total} vs 8+)` });
       continue;
@@ -69,7 +76,7 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
     const caster = weapon.laser ? target.turrets.find((t) => t.ready === "sandcaster") : undefined;
     if (caster) {
       caster.ready = "none";
-      sand = rollSandcaster(dice, battle.ruleset, target.skills.gunnery);
+      sand = rollSandcaster(dice, battle.ruleset, target.skills.gunnery, caster.damage === 1);
     }
     const out = resolveDamage(dice, target, {
       ruleset: battle.ruleset, damageDice: weapon.damageDice, effect: c.effect, sand,
@@ -95,25 +102,33 @@ function launch(ctx: Ctx, cmd: Extract<ShipCommand, { type: "launchMissile" }>):
   const count = Math.min(stock, MOUNT_WEAPONS[turret.mount]);
   if (cmd.missile === "smart") turret.smartMissiles -= count;
   else turret.missiles -= count;
-  const pool = attacker.coordinationPool > 0;
-  if (pool) attacker.coordinationPool -= 1;
-  const extra: Modifier[] = [];
-  if (hasLock(attacker, cmd.targetId)) extra.push({ label: "sensor lock", value: DM.sensorLock });
-  if (pool) extra.push({ label: "captain", value: DM.captainPool });
-  if (turret.damage === 1) extra.push({ label: "damaged turret", value: DM.damagedTurret });
-  const roll = rollLaunch(dice, attacker.skills.gunnery, extra);
+  // SRD: a smart missile needs 8+ on every attack, so its launch makes no roll (and takes no
+  // sensor lock or captain's DM); a standard missile's launch roll sets its to-hit.
+  let roll: ReturnType<typeof rollLaunch> | null = null;
+  if (launchRolls(battleRules(battle.ruleset, battle.houseRules), cmd.missile)) {
+    const pool = attacker.coordinationPool > 0;
+    if (pool) attacker.coordinationPool -= 1;
+    const extra: Modifier[] = [];
+    const lock = lockDM(attacker, cmd.targetId);
+    if (lock !== 0) extra.push({ label: "sensor lock", value: lock });
+    if (pool) extra.push({ label: "captain", value: DM.captainPool });
+    if (turret.damage === 1) extra.push({ label: "damaged turret", value: DM.damagedTurret });
+    roll = rollLaunch(dice, attacker.skills.gunnery, extra);
+  }
+  const toHit = roll?.toHit ?? SMART_TO_HIT;
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const id = `m${battle.nextId++}`;
     ids.push(id);
     battle.missiles.push({
       id, kind: cmd.missile, fromShipId: attacker.id, targetId: cmd.targetId,
-      launchRound: battle.round, arriveRound: battle.round + flight, toHit: roll.toHit,
+      launchRound: battle.round, arriveRound: battle.round + flight, toHit,
     });
   }
   emit(battle, ctx.events, {
-    actor: attacker.id, action: "launchMissile", target: cmd.targetId, dice: roll.check.dice, modifiers: roll.check.modifiers, total: roll.check.total,
-    result: `${count} ${cmd.missile} missile${count === 1 ? "" : "s"} (${ids.join(", ")}) launched: arrive end of round ${battle.round + flight}, need ${roll.toHit}+`,
+    actor: attacker.id, action: "launchMissile", target: cmd.targetId,
+    dice: roll?.check.dice ?? [], modifiers: roll?.check.modifiers ?? [], ...(roll ? { total: roll.check.total } : {}),
+    result: `${count} ${cmd.missile} missile${count === 1 ? "" : "s"} (${ids.join(", ")}) launched: arrive end of round ${battle.round + flight}, need ${toHit}+${roll ? "" : " on every attack"}`,
   });
 }
 
@@ -137,7 +152,11 @@ function evade(ctx: Ctx, cmd: Extract<ShipCommand, { type: "evade" }>): void {
   if (cmd.mode === "dodge") {
     s.dodgeReady = true;
     s.reactionsLeft -= 1;
-    emit(ctx.battle, ctx.events, { actor: s.id, action: "dodge", dice: [], modifiers: [], result: "Dodge readied: −2 to the next attack on this ship" });
+    const check = battleRules(ctx.battle.ruleset, ctx.battle.houseRules).dodge === "pilotCheck";
+    emit(ctx.battle, ctx.events, {
+      actor: s.id, action: "dodge", dice: [], modifiers: [],
+      result: check ? "Dodge readied: a Pilot check against the next attack on this ship, −2 to it on success" : "Dodge readied: −2 to the next attack on this ship",
+    });
     return;
   }
   s.actedThisTurn.push("pilot");
@@ -193,24 +212,38 @@ function repair(ctx: Ctx, cmd: Extract<ShipCommand, { type: "repair" }>): void {
 function sensorLock(ctx: Ctx, cmd: Extract<ShipCommand, { type: "sensorLock" }>): void {
   const s = ship(ctx, cmd.shipId);
   s.actedThisTurn.push("sensors");
-  const c = rollSensorLock(ctx.dice, s.skills.sensors, s.systems.sensors);
-  if (c.success && !s.lockedOn.includes(cmd.targetId)) s.lockedOn.push(cmd.targetId);
+  const rules = battleRules(ctx.battle.ruleset, ctx.battle.houseRules);
+  const { check: c, dm } = rollSensorLock(ctx.dice, rules, s.skills.sensors, s.systems.sensors);
+  if (dm > 0) {
+    if (!s.lockedOn.includes(cmd.targetId)) s.lockedOn.push(cmd.targetId);
+    // A second lock on the same target keeps the better DM.
+    s.lockDM[cmd.targetId] = Math.max(dm, s.lockDM[cmd.targetId] ?? 0);
+  }
+  const until = rules.sensorLockLasts === "round" ? " this round" : "";
   emit(ctx.battle, ctx.events, {
     actor: s.id, action: "sensorLock", target: cmd.targetId, dice: c.dice, modifiers: c.modifiers, total: c.total,
-    result: c.success ? `Sensor lock on ${ship(ctx, cmd.targetId).name}: +1 to attacks` : "Sensor lock fails",
+    result: dm > 0 ? `Sensor lock on ${ship(ctx, cmd.targetId).name}: +${s.lockDM[cmd.targetId]} to attacks${until}` : "Sensor lock fails",
   });
 }
 
 function coordinate(ctx: Ctx, cmd: Extract<ShipCommand, { type: "coordinate" }>): void {
   const s = ship(ctx, cmd.shipId);
   s.actedThisTurn.push("captain");
-  const skill = cmd.mode === "pool" ? s.skills.leadership : s.skills.tactics;
-  const c = check(ctx.dice, [{ label: cmd.mode === "pool" ? "leadership" : "tactics", value: skill }]);
+  if (cmd.mode === "initiative") {
+    const r = rollIncreaseInitiative(ctx.dice, battleRules(ctx.battle.ruleset, ctx.battle.houseRules), s.skills);
+    if (r.check.success) s.initiativeBonus = r.bonus;
+    emit(ctx.battle, ctx.events, {
+      actor: s.id, action: "coordinate", dice: r.check.dice, modifiers: r.check.modifiers, total: r.check.total,
+      result: r.check.success ? `+${r.bonus} to next round's initiative` : "Coordination fails",
+    });
+    return;
+  }
+  // SRD Coordinate Crew: a Leadership check; a pool of max(1, Effect) +1 DMs.
+  const c = check(ctx.dice, [{ label: "leadership", value: s.skills.leadership }]);
   const gain = c.success ? Math.max(1, c.effect) : 0;
-  if (cmd.mode === "pool") s.coordinationPool = Math.max(s.coordinationPool, gain);
-  else s.tacticsBonus = gain;
+  s.coordinationPool = Math.max(s.coordinationPool, gain);
   emit(ctx.battle, ctx.events, {
     actor: s.id, action: "coordinate", dice: c.dice, modifiers: c.modifiers, total: c.total,
-    result: !c.success ? "Coordination fails" : cmd.mode === "pool" ? `Captain's pool: ${s.coordinationPool} × +1` : `+${gain} to next round's initiative`,
+    result: c.success ? `Captain's pool: ${s.coordinationPool} × +1` : "Coordination fails",
   });
 }

@@ -1,6 +1,6 @@
 // Creating a battle and reading its state.
 import { MAX_SHIPS } from "../data/ships";
-import { pairKey, type Battle, type Ship, type Side } from "../rules/model";
+import { HOUSE_RULES, pairKey, type Battle, type Ship, type Side } from "../rules/model";
 import { BattleSetupError } from "./errors";
 import { buildShip, validateSpec } from "./ship-factory";
 import type { BattleSetup, ShipSpec } from "./types";
@@ -50,6 +50,9 @@ export function createBattle(setup: BattleSetup): Battle {
     ruleset: setup.ruleset, phase: "setup", round: 0, turnIndex: 0, order: [], version: 0,
     ships: {}, ranges: {}, missiles: [], nextId: 1, logSeq: 0, result: null, startingRange: setup.startingRange,
   };
+  // Only the house rules that are on are kept, so a battle without any serialises as before.
+  const house = HOUSE_RULES.filter((r) => setup.houseRules?.[r] === true);
+  if (house.length > 0) battle.houseRules = Object.fromEntries(house.map((r) => [r, true]));
   const counters = { players: 0, npc: 0 };
   for (const spec of setup.ships) {
     counters[spec.side] += 1;

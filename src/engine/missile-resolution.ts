@@ -6,6 +6,7 @@ import { rollMissileAttack, rollPointDefense, smartReattack, type PointDefender 
 import type { Battle, LogEntry, MissileInFlight } from "../rules/model";
 import { isAlive } from "./battle";
 import { emit } from "./log";
+import { spendDodge } from "./reactions";
 
 export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]): void {
   const staying: MissileInFlight[] = [];
@@ -37,8 +38,7 @@ export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]):
     }
     if (shotDown) continue;
     // arrival roll
-    const dodge = target.dodgeReady;
-    target.dodgeReady = false;
+    const dodge = spendDodge(battle, dice, events, target, label);
     const att = rollMissileAttack(dice, m, target.evasive, dodge);
     if (!att.success) {
       const again = smartReattack(m, battle.round);

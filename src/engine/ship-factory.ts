@@ -63,6 +63,6 @@ export function buildShip(spec: ShipSpec, id: string, ruleset: Ruleset): Ship {
     skills: { ...skills, ...(spec.skills ?? {}) },
     destroyed: false, escaped: false,
     initiative: 0, evasive: 0, dodgeReady: false, reactionsLeft: 0, actedThisTurn: [],
-    coordinationPool: 0, lockedOn: [], criticals: 0, tacticsBonus: 0,
+    coordinationPool: 0, lockedOn: [], lockDM: {}, criticals: 0, initiativeBonus: 0,
   };
 }

@@ -1,7 +1,7 @@
 // The engine's contract: who acts, what they ask for, and what comes back.
 import type {
   Battle, LogEntry, MissileKind, RangeBand, Role, Ruleset, Side, SystemName, BattleResult,
-  CrewSkills, MountKind, WeaponKind,
+  CrewSkills, HouseRules, MountKind, WeaponKind,
 } from "../rules/model";
 
 /** Who issues a command. The room derives it from the authenticated seat, never from the payload. */
@@ -28,6 +28,7 @@ export interface BattleSetup {
   ruleset: Ruleset;
   startingRange: RangeBand;
   ships: ShipSpec[];
+  houseRules?: HouseRules;     // absent or all off: the ruleset as written
 }
 
 /** Ship-level actions (crew, or the GM acting for an NPC ship). `shipId` is the acting ship. */

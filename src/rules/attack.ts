@@ -12,7 +12,7 @@ export interface AttackInput {
   weapon: WeaponKind;
   band: RangeBand;
   gunnery: number;
-  sensorLock: boolean;
+  sensorLockDM: number;      // the attacker's lock on the target: 0 none, +1, or +2 (exceptional)
   captainPool: boolean;      // spend one point of the captain's pool (+1)
   targetEvasive: 0 | 1 | 2;
   targetDodge: boolean;
@@ -26,7 +26,7 @@ export function attackModifiers(input: AttackInput): Modifier[] | null {
   const weapon = WEAPONS[input.ruleset][input.weapon];
   const list: Modifier[] = [{ label: "gunnery", value: input.gunnery }, { label: `range ${input.band}`, value: range }];
   if (weapon.attackDM !== 0) list.push({ label: weapon.name.toLowerCase(), value: weapon.attackDM });
-  if (input.sensorLock) list.push({ label: "sensor lock", value: DM.sensorLock });
+  if (input.sensorLockDM !== 0) list.push({ label: "sensor lock", value: input.sensorLockDM });
   if (input.captainPool) list.push({ label: "captain", value: DM.captainPool });
   if (input.targetEvasive === 1) list.push({ label: "target evasive", value: DM.evasive });
   if (input.targetEvasive === 2) list.push({ label: "target evasive", value: DM.evasiveExceptional });

@@ -3,7 +3,7 @@
 // Sources: CE SRD, space-combat.html (Damage, Hit location tables); variant: docs/rules.md.
 import {
   CE_BEYOND_DOUBLE_PER, CE_BEYOND_MAX, CE_BEYOND_SINGLE_PER, CE_EXTERNAL_LOCATIONS, CE_HITS_TABLE, CE_INTERNAL_LOCATIONS,
-  MGT2E_CRITICAL_LOCATIONS, MGT2E_HULL_CRITICAL_DICE, SANDCASTER_DICE, type CeLocation, type Mgt2eLocation,
+  DM, MGT2E_CRITICAL_LOCATIONS, MGT2E_HULL_CRITICAL_DICE, SANDCASTER_DICE, type CeLocation, type Mgt2eLocation,
 } from "../data/tables";
 import { check, type Modifier } from "./check";
 import { sum, type Dice } from "./dice";
@@ -125,14 +125,20 @@ export interface DamageOutcome {
 
 export interface SandcasterResult { dice: number[]; value: number; modifiers: Modifier[]; text: string }
 
-/** The sandcaster reaction against one laser attack (CE: -1D6 damage; 2e style: +1D + Effect armour). */
-export function rollSandcaster(dice: Dice, ruleset: Ruleset, gunnery: number): SandcasterResult {
-  if (rulesetOptions(ruleset).sandcaster === "subtractDice") {
-    const rolled = dice.roll(SANDCASTER_DICE);
-    return { dice: rolled, value: sum(rolled), modifiers: [{ label: "sandcaster", value: -sum(rolled) }], text: `sand −${sum(rolled)}` };
-  }
-  const c = check(dice, [{ label: "gunnery", value: gunnery }]);
+/**
+ * The sandcaster reaction against one laser attack. Both rulesets: the caster's gunner makes a
+ * Gunnery (SRD: Turret Weapons) check, -2 from a damaged turret; a miss does nothing. On a success,
+ * CE (SRD Fire Sand): -1D6 damage; 2e style: 1D + Effect extra armour.
+ */
+export function rollSandcaster(dice: Dice, ruleset: Ruleset, gunnery: number, turretDamaged = false): SandcasterResult {
+  const modifiers: Modifier[] = [{ label: "gunnery", value: gunnery }];
+  if (turretDamaged) modifiers.push({ label: "damaged turret", value: DM.damagedTurret });
+  const c = check(dice, modifiers);
   if (!c.success) return { dice: c.dice, value: 0, modifiers: [{ label: "sandcaster (failed)", value: 0 }], text: "sand missed" };
+  if (rulesetOptions(ruleset).sandcaster === "checkSubtractsDice") {
+    const rolled = dice.roll(SANDCASTER_DICE);
+    return { dice: [...c.dice, ...rolled], value: sum(rolled), modifiers: [{ label: "sandcaster", value: -sum(rolled) }], text: `sand −${sum(rolled)}` };
+  }
   const rolled = dice.roll(SANDCASTER_DICE);
   const value = Math.max(0, sum(rolled) + c.effect);
   return { dice: [...c.dice, ...rolled], value, modifiers: [{ label: "sandcaster armour", value: -value }], text: `sand +${value} armour` };
@@ -237,7 +243,8 @@ export function resolveDamage(dice: Dice, ship: Ship, input: DamageInput): Damag
     if (input.sand) modifiers.push(...input.sand.modifiers);
     modifiers.push({ label: "armour", value: -ship.armour });
     damage = Math.max(0, raw - sand - ship.armour);
-    head = `${raw} damage${sand ? ` − ${sand} sand` : ""} − ${ship.armour} armour`;
+    const sandText = input.sand ? (sand ? ` − ${sand} sand` : " (sand missed)") : "";
+    head = `${raw} damage${sandText} − ${ship.armour} armour`;
     const applied = applyCeHits(dice, ship, damage);
     allDice.push(...applied.dice);
     const lines = applied.lines;
@@ -245,7 +252,7 @@ export function resolveDamage(dice: Dice, ship: Ship, input: DamageInput): Damag
       applyCeLocationHit(applied.ship, "crew", 1, lines);
     }
     const tail = damage > 0 ? `${describeHits(applied.hits)}: ${lines.join(", ")}` : "no damage";
-    const publicHead = `${raw} damage${sand ? ` − ${sand} sand` : ""}`;
+    const publicHead = `${raw} damage${sandText}`;
     return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers) };
   }
   const sandArmour = input.sand?.value ?? 0;

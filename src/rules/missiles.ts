@@ -1,10 +1,12 @@
 // Missiles: launch check -> to-hit number on arrival; flight rounds per band; point defence;
-// arrival roll; smart missiles re-attack. Source: CE SRD, space-combat.html (Missiles, Point defence).
-import { MISSILE_FLIGHT_ROUNDS, MISSILE_TO_HIT, POINT_DEFENSE_STEP_DM, SMART_MAX_REATTACKS, SMART_REATTACK_TO_HIT } from "../data/missiles";
+// arrival roll; smart missiles (CE: 8+ on every attack) re-attack. Source: CE SRD,
+// space-combat.html (Missiles, Smart Missiles, Point Defense).
+import { MISSILE_FLIGHT_ROUNDS, MISSILE_TO_HIT, POINT_DEFENSE_STEP_DM, SMART_MAX_REATTACKS, SMART_TO_HIT } from "../data/missiles";
 import { DM } from "../data/tables";
 import { check, evaluate, type CheckResult, type Modifier } from "./check";
 import type { Dice } from "./dice";
-import type { MissileInFlight, RangeBand, Ruleset } from "./model";
+import type { MissileInFlight, MissileKind, RangeBand, Ruleset } from "./model";
+import type { RulesetOptions } from "./ruleset";
 
 /** Rounds of flight, or null when missiles cannot be launched at this band (Adjacent, Close). */
 export function flightRounds(ruleset: Ruleset, band: RangeBand): number | null {
@@ -23,6 +25,14 @@ export interface LaunchResult { check: CheckResult; toHit: number }
 export function rollLaunch(dice: Dice, gunnery: number, extra: Modifier[] = []): LaunchResult {
   const c = check(dice, [{ label: "gunnery", value: gunnery }, ...extra]);
   return { check: c, toHit: missileToHit(c.effect) };
+}
+
+/**
+ * Whether a launch of this kind makes a launch roll. SRD: a smart missile's to-hit is "always 8+",
+ * so nothing a launch roll (or a sensor lock's DM on it) could change: none is made.
+ */
+export function launchRolls(rules: RulesetOptions, kind: MissileKind): boolean {
+  return kind !== "smart" || rules.smartMissiles === "launchRoll";
 }
 
 /** A point-defence turret readied against missiles this round. */
@@ -54,7 +64,7 @@ export function rollPointDefense(
   return rolls;
 }
 
-/** The missile's attack on arrival: 2D6 - target's evasive/dodge against the missile's to-hit. */
+/** The missile's attack on arrival: 2D6 - target's evasive and successful dodge against the missile's to-hit. */
 export function rollMissileAttack(dice: Dice, missile: MissileInFlight, evasive: 0 | 1 | 2, dodge: boolean): CheckResult {
   const modifiers: Modifier[] = [];
   if (evasive === 1) modifiers.push({ label: "target evasive", value: DM.evasive });
@@ -67,5 +77,5 @@ export function rollMissileAttack(dice: Dice, missile: MissileInFlight, evasive:
 export function smartReattack(missile: MissileInFlight, round: number): MissileInFlight | null {
   const made = missile.reattacks ?? 0;
   if (missile.kind !== "smart" || made >= SMART_MAX_REATTACKS) return null;
-  return { ...missile, arriveRound: round + 1, toHit: SMART_REATTACK_TO_HIT, reattacks: made + 1 };
+  return { ...missile, arriveRound: round + 1, toHit: SMART_TO_HIT, reattacks: made + 1 };
 }

@@ -4,6 +4,14 @@
 export type Ruleset = "ce" | "mgt2e";
 export const RULESETS: readonly Ruleset[] = ["ce", "mgt2e"];
 
+/**
+ * Battle options that replace a rule of the `ce` ruleset (the SRD) with a house rule; all off by
+ * default. What each one changes: src/data/rulesets.ts (HOUSE_RULE_OPTIONS) and docs/rules.md.
+ */
+export type HouseRule = "rerollInitiative" | "persistentSensorLock";
+export const HOUSE_RULES: readonly HouseRule[] = ["rerollInitiative", "persistentSensorLock"];
+export type HouseRules = Partial<Record<HouseRule, boolean>>;
+
 export type RangeBand = "adjacent" | "close" | "short" | "medium" | "long" | "veryLong" | "distant";
 export const RANGE_BANDS: readonly RangeBand[] = ["adjacent", "close", "short", "medium", "long", "veryLong", "distant"];
 
@@ -53,15 +61,17 @@ export interface Ship {
   destroyed: boolean;
   escaped: boolean;
   // per-round status
-  initiative: number;
+  initiative: number;      // this round's initiative (the SRD's dynamic score: base + this round's captain bonus)
+  baseInitiative?: number; // once-per-battle initiative: the roll it was given (absent until rolled)
   evasive: 0 | 1 | 2;      // DM penalty to attacks against this ship this round
   dodgeReady: boolean;     // a dodge reaction readied for this round
   reactionsLeft: number;   // reactions this round (CE table from initiative)
   actedThisTurn: Role[];   // positions that already used their action in this ship's current turn
   coordinationPool: number; // captain's pool of +1 DMs
   lockedOn: string[];      // ship ids this ship holds a sensor lock on
+  lockDM: Record<string, number>; // the attack DM of each lock in lockedOn (+1, or +2 on an exceptional success)
   criticals: number;       // mgt2e: 10%-of-hull criticals already applied
-  tacticsBonus?: number;   // captain's Tactics Effect to add to the next initiative roll (absent = 0)
+  initiativeBonus?: number; // the captain's Effect to add to next round's initiative (absent = 0)
 }
 
 export interface MissileInFlight {
@@ -110,6 +120,7 @@ export interface Battle {
   logSeq: number;
   result: BattleResult | null;
   startingRange?: RangeBand; // range at which ships added during the battle join (absent = "medium")
+  houseRules?: HouseRules;   // house rules in play (absent = none: the ruleset as written)
 }
 
 /** The key of the range between two ships, independent of argument order. */

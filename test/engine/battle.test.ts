@@ -54,13 +54,14 @@ describe("starting a battle", () => {
   });
   it("rolls initiative for every ship, orders them, sets reactions and logs it all with rising seq", () => {
     const b = createBattle(setup2v2());
-    // p1 12+1=13, p2 10+1=11, n1 6+1=7, n2 2+2+1(faster)=5
+    // CE (SRD): 2D6, +1 for the faster ship, no Pilot skill: p1 12, p2 10, n1 6, n2 2+1(faster)=3
     const r = must(apply(b, GM, { type: "start" }, fixedDice([6, 6, 5, 5, 3, 3, 1, 1])));
     assert.equal(b.phase, "combat");
     assert.equal(b.round, 1);
     assert.deepEqual(b.order, ["p1", "p2", "n1", "n2"]);
-    assert.deepEqual(["p1", "p2", "n1", "n2"].map((id) => b.ships[id]!.initiative), [13, 11, 7, 5]);
-    assert.deepEqual(["p1", "p2", "n1", "n2"].map((id) => b.ships[id]!.reactionsLeft), [4, 3, 2, 2]);
+    assert.deepEqual(["p1", "p2", "n1", "n2"].map((id) => b.ships[id]!.initiative), [12, 10, 6, 3]);
+    assert.deepEqual(["p1", "p2", "n1", "n2"].map((id) => b.ships[id]!.reactionsLeft), [3, 3, 2, 1]);
+    assert.ok(r.events.filter((e) => e.action === "initiative").every((e) => !e.modifiers.some((m) => m.label === "pilot")), "no Pilot DM");
     assert.equal(activeShipId(b), "p1");
     assert.deepEqual(r.events.map((e) => e.seq), r.events.map((_, i) => i + 1));
     assert.ok(r.events.find((e) => e.actor === "n2" && e.action === "initiative")!.modifiers.some((m) => m.label === "faster" && m.value === 1));

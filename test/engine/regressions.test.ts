@@ -33,8 +33,9 @@ describe("regressions of the earlier implementation", () => {
     const b = createBattle({ ruleset: "ce", startingRange: "short", ships: [{ side: "players", name: "T", className: "freeTrader" }, { side: "npc", name: "W", className: "fighter" }] });
     must(apply(b, GM, { type: "start" }, fixedDice([1, 1, 6, 6])));
     must(act(b, { type: "useSandcaster", shipId: "p1", turretId: "t2" }, fixedDice([])));
-    // 12 damage - 6 sand - 2 armour = 4: one single hit (hull), instead of 10: one double hit
-    must(act(b, { type: "fire", shipId: "n1", turretId: "t1", targetId: "p1" }, fixedDice([6, 6, 6, 6, 6, 3, 3])));
+    // attack 12 hits; sand roll 4+4+1 = 9 succeeds; 12 damage - 6 sand - 2 armour = 4: one single
+    // hit (hull), instead of 10: one double hit
+    must(act(b, { type: "fire", shipId: "n1", turretId: "t1", targetId: "p1" }, fixedDice([6, 6, 4, 4, 6, 6, 6, 3, 3])));
     assert.equal(b.ships.p1!.hull, 3);
   });
   it("missiles in flight advance every round, even when nobody launches", () => {

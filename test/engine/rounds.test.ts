@@ -13,7 +13,7 @@ function fresh() {
 }
 
 describe("a round of a 2v2 battle", () => {
-  it("runs every ship's turn in initiative order, then starts round 2 with new initiative", () => {
+  it("runs every ship's turn in initiative order, then starts round 2 in the same order (CE: initiative is never re-rolled)", () => {
     const b = fresh();
     must(act(b, { type: "evade", shipId: "p1", mode: "evasive" }, fixedDice([4, 4])));
     assert.equal(b.ships.p1!.evasive, 1);
@@ -26,10 +26,12 @@ describe("a round of a 2v2 battle", () => {
     // corsair triple beam laser at the free trader (evasive -1): 3 misses
     must(act(b, { type: "fire", shipId: "n1", turretId: "t1", targetId: "p1" }, fixedDice([1, 2, 1, 2, 1, 2])));
     must(act(b, { type: "endTurn", shipId: "n1" }, fixedDice([])));
-    // last ship ends its turn: round 2, new initiative (now n2 first)
-    must(act(b, { type: "endTurn", shipId: "n2" }, fixedDice([1, 1, 1, 1, 1, 1, 6, 6])));
+    // last ship ends its turn: round 2 rolls no dice and keeps the order
+    const next = must(act(b, { type: "endTurn", shipId: "n2" }, fixedDice([])));
     assert.equal(b.round, 2);
-    assert.deepEqual(b.order[0], "n2");
+    assert.deepEqual(b.order, ["p1", "p2", "n1", "n2"]);
+    assert.deepEqual(["p1", "p2", "n1", "n2"].map((id) => b.ships[id]!.initiative), [12, 10, 6, 3]);
+    assert.ok(!next.events.some((e) => e.action === "initiative"), "nothing to log: no ship's initiative changed");
     assert.equal(b.ships.p1!.evasive, 0, "evasive lasts one round");
     assert.equal(b.turnIndex, 0);
     assert.equal(b.version, 8);
@@ -46,8 +48,10 @@ describe("a round of a 2v2 battle", () => {
     assert.equal(b.ships.n3!.name, "Late");
     assert.equal(b.ranges[pairKey("p1", "n3")], "short");
     assert.ok(!b.order.includes("n3"));
-    for (const id of ["p1", "p2", "n1", "n2"]) must(act(b, { type: "endTurn", shipId: id }, fixedDice(id === "n2" ? [...INIT, 2, 2] : [])));
+    // the newcomer rolls its once-per-battle initiative when it joins; nobody else rolls again
+    for (const id of ["p1", "p2", "n1", "n2"]) must(act(b, { type: "endTurn", shipId: id }, fixedDice(id === "n2" ? [2, 2] : [])));
     assert.ok(b.order.includes("n3"));
+    assert.deepEqual([b.ships.n3!.initiative, b.ships.n3!.baseInitiative], [4 + 1, 4 + 1], "2D6 4, +1: the fighter is faster than every player ship");
   });
   it("removes a ship in setup entirely, and marks it escaped in combat", () => {
     const b = createBattle(setup2v2());
@@ -115,13 +119,20 @@ describe("a round of a 2v2 battle", () => {
     assert.ok(labels.includes("sensor lock") && labels.includes("captain"));
     assert.equal(b.ships.p1!.coordinationPool, 1);
   });
-  it("adds the captain's tactics Effect to the next round's initiative", () => {
+  it("adds the captain's Leadership Effect to the next round's initiative only (SRD Increase Initiative)", () => {
     const b = fresh();
-    must(act(b, { type: "coordinate", shipId: "p1", mode: "initiative" }, fixedDice([6, 5]))); // 11+1: Effect 4
-    for (const id of ["p1", "p2", "n1"]) must(act(b, { type: "endTurn", shipId: id }, fixedDice([])));
-    must(act(b, { type: "endTurn", shipId: "n2" }, fixedDice([1, 1, 1, 1, 1, 1, 1, 1])));
-    assert.equal(b.ships.p1!.initiative, 2 + 1 + 4);
-    assert.equal(b.ships.p1!.tacticsBonus, 0);
+    const endRound = () => { for (const id of [...b.order]) must(act(b, { type: "endTurn", shipId: id }, fixedDice([]))); };
+    must(act(b, { type: "endTurn", shipId: "p1" }, fixedDice([])));
+    const c = must(act(b, { type: "coordinate", shipId: "p2", mode: "initiative" }, fixedDice([6, 5]))); // 11+1 Leadership: Effect 4
+    assert.deepEqual(c.events[0]!.modifiers, [{ label: "leadership", value: 1 }]);
+    for (const id of ["p2", "n1", "n2"]) must(act(b, { type: "endTurn", shipId: id }, fixedDice([])));
+    assert.equal(b.round, 2);
+    assert.equal(b.ships.p2!.initiative, 10 + 4);
+    assert.deepEqual(b.order, ["p2", "p1", "n1", "n2"], "p2 acts first this round");
+    assert.equal(b.ships.p2!.reactionsLeft, 4);
+    endRound();
+    assert.equal(b.ships.p2!.initiative, 10, "the increase applies for the following round only");
+    assert.deepEqual(b.order, ["p1", "p2", "n1", "n2"]);
   });
   it("works in the 2e-style ruleset with thrust added to initiative and hull-point damage", () => {
     const b = createBattle(setup2v2("mgt2e", "short"));

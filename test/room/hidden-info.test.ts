@@ -9,7 +9,7 @@ describe("hidden information", function () {
   before(async () => { server = await startServer(); });
   after(async () => { await server.close(); });
 
-  it("sends a player its own ship in full, an NPC ship's public data only, and the NPC's details after a sensor lock", async () => {
+  it("sends a player its own ship in full, an NPC ship's public data only, and the NPC's details while a sensor lock holds", async () => {
     const { gm, player, roomId } = await gmAndPlayer(server);
     const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const npcTrue = room.engineState().ships.n1;
@@ -28,13 +28,15 @@ describe("hidden information", function () {
     assert.equal(gm.state.ships.get("n1").hull, npcTrue.hull);
     assert.equal(gm.state.ships.get("n1").armour, npcTrue.armour);
 
-    // Play turns until the player's sensor lock succeeds; then the details arrive.
+    // Play turns until the player's sensor lock succeeds; then the details arrive. (CE: a lock
+    // lasts until the end of the round, so the check comes before the player's turn ends.)
     assert.equal((await gm.command("gm:start")).kind, "ack");
-    for (let attempt = 0; attempt < 30 && !room.engineState().ships.p1.lockedOn.includes("n1"); attempt++) {
+    for (let attempt = 0; attempt < 30; attempt++) {
       const s = player.state;
       const v = s.round * 256 + s.turnIndex;
       if (s.activeShipId === "p1") {
         await player.command("space:sensorLock", { targetId: "n1", v });
+        if (room.engineState().ships.p1.lockedOn.includes("n1")) break;
         await player.command("space:endTurn", { v });
       } else {
         await gm.command("gm:act", { shipId: s.activeShipId, v, command: { type: "endTurn" } });
@@ -44,6 +46,20 @@ describe("hidden information", function () {
     await player.until((s) => s.ships.get("n1").armour === npcTrue.armour, 3000, "NPC armour after the lock");
     assert.equal(player.state.ships.get("n1").hull, room.engineState().ships.n1.hull);
     assert.ok(player.state.ships.get("n1").turrets.length > 0);
+
+    // CE (SRD): the lock is for this round only; when the round ends, so does the reveal.
+    const round = room.engineState().round;
+    for (let turn = 0; turn < 4 && room.engineState().round === round; turn++) {
+      const s = room.engineState();
+      const v = s.round * 256 + s.turnIndex;
+      const id = s.order[s.turnIndex];
+      const reply = id === "p1" ? await player.command("space:endTurn", { v }) : await gm.command("gm:act", { shipId: id, v, command: { type: "endTurn" } });
+      assert.equal(reply.kind, "ack", JSON.stringify(reply));
+    }
+    assert.deepEqual(room.engineState().ships.p1.lockedOn, []);
+    await player.until((s) => s.ships.get("n1").armour === undefined, 3000, "the NPC's details withdrawn");
+    for (const field of ["hull", "armour", "structure", "maxHull"]) assert.ok(!player.state.ships.get("n1")[field], `NPC ${field} withdrawn`);
+    assert.equal(player.state.ships.get("n1").turrets?.length ?? 0, 0, "NPC weapons withdrawn");
   });
 
   it("keeps an unlocked NPC's armour out of the combat log a player receives, while the GM reads it", async () => {

@@ -3,7 +3,7 @@ import { attackModifiers, rollAttack, type AttackInput } from "../../src/rules/a
 import { fixedDice } from "../../src/rules/dice";
 
 const base: AttackInput = {
-  ruleset: "ce", weapon: "beamLaser", band: "medium", gunnery: 2, sensorLock: false, captainPool: false,
+  ruleset: "ce", weapon: "beamLaser", band: "medium", gunnery: 2, sensorLockDM: 0, captainPool: false,
   targetEvasive: 0, targetDodge: false, turretDamaged: false,
 };
 
@@ -13,9 +13,15 @@ describe("attack roll", () => {
     assert.deepEqual(m.find((x) => x.label === "gunnery"), { label: "gunnery", value: 3 });
   });
   it("lists every modifier: lock +1, captain +1, evasive -2, dodge -2, damaged turret -2", () => {
-    const m = attackModifiers({ ...base, sensorLock: true, captainPool: true, targetEvasive: 2, targetDodge: true, turretDamaged: true })!;
+    const m = attackModifiers({ ...base, sensorLockDM: 1, captainPool: true, targetEvasive: 2, targetDodge: true, turretDamaged: true })!;
     assert.deepEqual(m.map((x) => x.value), [2, 0, 1, 1, -2, -2, -2]);
   });
+  for (const [lock, listed] of [[0, null], [1, 1], [2, 2]] as const) {
+    it(`lists a sensor lock DM of ${lock} as ${listed === null ? "nothing" : `+${listed}`}`, () => {
+      const m = attackModifiers({ ...base, sensorLockDM: lock })!;
+      assert.equal(m.find((x) => x.label === "sensor lock")?.value ?? null, listed);
+    });
+  }
   it("gives CE pulse lasers a further -2 on every attack", () => {
     const m = attackModifiers({ ...base, weapon: "pulseLaser", band: "short" })!;
     assert.ok(m.some((x) => x.label === "pulse laser" && x.value === -2));

@@ -91,11 +91,35 @@ describe("resolveDamage (CE)", () => {
     assert.equal(r.text, "6 damage − 2 armour → one single hit: sensors damaged");
   });
   it("regression: applies the sandcaster reduction to the damage", () => {
-    const sand = rollSandcaster(fixedDice([3]), "ce", 1);
+    const sand = rollSandcaster(fixedDice([4, 3, 3]), "ce", 1); // Turret Weapons 7+1 = 8: success, 1D6 3
     assert.equal(sand.value, 3);
     const r = resolveDamage(fixedDice([6, 6, 2, 1, 3, 3]), testShip(), { ruleset: "ce", damageDice: 2, effect: 0, sand });
     assert.equal(r.damage, 12 - 3 - 2);
     assert.ok(r.modifiers.some((m) => m.label === "sandcaster" && m.value === -3));
+  });
+  // SRD Fire Sand: "Each reaction spent on firing sand allows the gunner to make a Turret Weapons
+  // roll. If successful the damage of each beam in the incoming attack is reduced by 1D6."
+  const sandRows: { dice: number[]; gunnery: number; damaged: boolean; value: number; rolled: number[] }[] = [
+    { dice: [4, 3, 5], gunnery: 1, damaged: false, value: 5, rolled: [4, 3, 5] },  // 8: success, -1D6
+    { dice: [3, 3], gunnery: 1, damaged: false, value: 0, rolled: [3, 3] },        // 7: the sand misses, no 1D6 rolled
+    { dice: [6, 6, 2], gunnery: 0, damaged: false, value: 2, rolled: [6, 6, 2] },  // 12: success
+    { dice: [4, 4], gunnery: 1, damaged: true, value: 0, rolled: [4, 4] },         // 9 - 2 damaged turret: miss
+    { dice: [5, 4, 1], gunnery: 1, damaged: true, value: 1, rolled: [5, 4, 1] },   // 10 - 2: success
+  ];
+  for (const row of sandRows) {
+    it(`makes the CE sandcaster a Turret Weapons roll first: ${row.dice.slice(0, 2).join("+")} with Gunnery ${row.gunnery}${row.damaged ? " from a damaged turret" : ""} takes ${row.value} off`, () => {
+      const dice = fixedDice(row.dice);
+      const sand = rollSandcaster(dice, "ce", row.gunnery, row.damaged);
+      assert.equal(sand.value, row.value);
+      assert.deepEqual(sand.dice, row.rolled);
+      assert.equal(dice.remaining(), 0);
+    });
+  }
+  it("shows a missed CE sandcaster roll in the damage line and takes nothing off", () => {
+    const sand = rollSandcaster(fixedDice([1, 1]), "ce", 1);
+    const r = resolveDamage(fixedDice([6, 6, 2, 1, 3, 3]), testShip(), { ruleset: "ce", damageDice: 2, effect: 0, sand });
+    assert.equal(r.damage, 12 - 2);
+    assert.match(r.text, /^12 damage \(sand missed\) − 2 armour/);
   });
   it("adds a crew hit for a CE particle beam that gets through", () => {
     const r = resolveDamage(fixedDice([3, 3, 3, 4, 4, 3, 3]), testShip(), { ruleset: "ce", damageDice: 3, effect: 0, sand: null, radiation: true });
@@ -132,6 +156,7 @@ describe("2e-style damage", () => {
   it("turns a successful 2e-style sandcaster reaction into 1D + Effect armour", () => {
     const sand = rollSandcaster(fixedDice([5, 4, 3]), "mgt2e", 1); // 9+1=10: Effect 2, +3 -> 5
     assert.equal(sand.value, 5);
+    assert.equal(rollSandcaster(fixedDice([4, 4]), "mgt2e", 1, true).value, 0, "a damaged turret's -2: 8 + 1 - 2 = 7 misses");
     const r = resolveDamage(fixedDice([6, 6]), testShip({ hull: 80, maxHull: 80 }), { ruleset: "mgt2e", damageDice: 2, effect: 0, sand });
     assert.equal(r.damage, 12 - 2 - 5);
   });

@@ -8,7 +8,7 @@ export function testShip(over: Partial<Ship> = {}): Ship {
     turrets: [{ id: "t1", mount: "double", weapon: "beamLaser", damage: 0, missiles: 0, smartMissiles: 0, sand: 0, usedRound: 0, ready: "none" }],
     skills: { pilot: 1, gunnery: 1, engineering: 1, tactics: 1, sensors: 1, leadership: 1 },
     destroyed: false, escaped: false, initiative: 0, evasive: 0, dodgeReady: false, reactionsLeft: 0, actedThisTurn: [],
-    coordinationPool: 0, lockedOn: [], criticals: 0,
+    coordinationPool: 0, lockedOn: [], lockDM: {}, criticals: 0,
     ...over,
   };
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { fixedDice } from "../../src/rules/dice";
-import { flightRounds, missileToHit, rollLaunch, rollMissileAttack, rollPointDefense, smartReattack } from "../../src/rules/missiles";
+import { flightRounds, launchRolls, missileToHit, rollLaunch, rollMissileAttack, rollPointDefense, smartReattack } from "../../src/rules/missiles";
 import type { MissileInFlight } from "../../src/rules/model";
+import { battleRules, rulesetOptions } from "../../src/rules/ruleset";
 
 const missile: MissileInFlight = { id: "m1", kind: "standard", fromShipId: "p1", targetId: "n1", launchRound: 1, arriveRound: 2, toHit: 8 };
 
@@ -34,6 +35,17 @@ describe("missiles", () => {
     assert.equal(r.total, 7);
     assert.equal(r.success, false);
   });
+  // SRD Smart Missiles: "The missile to-hit roll for smart missiles is always 8+".
+  const launches: [string, ReturnType<typeof rulesetOptions>, "standard" | "smart", boolean][] = [
+    ["CE standard", rulesetOptions("ce"), "standard", true],
+    ["CE smart", rulesetOptions("ce"), "smart", false],
+    ["CE smart with every house rule", battleRules("ce", { rerollInitiative: true, persistentSensorLock: true }), "smart", false],
+    ["2e-style standard", rulesetOptions("mgt2e"), "standard", true],
+    ["2e-style smart", rulesetOptions("mgt2e"), "smart", true],
+  ];
+  for (const [name, rules, kind, rolls] of launches) {
+    it(`${rolls ? "makes" : "makes no"} launch roll for a ${name} missile`, () => assert.equal(launchRolls(rules, kind), rolls));
+  }
   it("lets a smart missile that missed attack again next round at 8+, at most twice", () => {
     const smart = { ...missile, kind: "smart" as const, toHit: 10 };
     const a = smartReattack(smart, 2)!;

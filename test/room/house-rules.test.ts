@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { startServer, type TestServer } from "../support/server";
+import { gmAndPlayer, refusedJoin, twoShipOptions } from "../support/battles";
+import { createOptionsSchema } from "../../src/commands";
+import { replay } from "../../src/engine";
+import type { BattleRoom } from "../../rooms/BattleRoom";
+
+describe("house rules in the create options", () => {
+  const parse = (houseRules: unknown) => createOptionsSchema.safeParse(twoShipOptions({ houseRules }));
+  const rows: [string, unknown, boolean][] = [
+    ["no house rules (the SRD)", undefined, true],
+    ["an empty set", {}, true],
+    ["rerollInitiative", { rerollInitiative: true }, true],
+    ["persistentSensorLock switched off", { persistentSensorLock: false }, true],
+    ["both", { rerollInitiative: true, persistentSensorLock: true }, true],
+    ["an unknown house rule", { autoDodge: true }, false],
+    ["a non-boolean value", { rerollInitiative: "yes" }, false],
+    ["a list instead of an object", ["rerollInitiative"], false],
+    ["a prototype-pollution key", JSON.parse('{"__proto__":{"polluted":true}}'), false],
+  ];
+  for (const [what, value, ok] of rows) {
+    it(`${ok ? "accepts" : "refuses"} ${what}`, () => assert.equal(parse(value).success, ok));
+  }
+  it("leaves every house rule off when none is given", () => {
+    const r = createOptionsSchema.parse(twoShipOptions());
+    assert.equal(r.houseRules, undefined);
+  });
+});
+
+describe("a battle created with a house rule", function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server.close(); });
+
+  it("plays it (initiative re-rolled each round with Pilot) and keeps it in the replay record", async () => {
+    const { gm, player, roomId } = await gmAndPlayer(server, { houseRules: { rerollInitiative: true }, turnTimeoutSec: 600 });
+    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    assert.deepEqual(room.engineState().houseRules, { rerollInitiative: true });
+    assert.equal((await gm.command("gm:start")).kind, "ack");
+    for (let turn = 0; turn < 2; turn++) {
+      const s = room.engineState();
+      const v = s.round * 256 + s.turnIndex;
+      const id = s.order[s.turnIndex];
+      const reply = id === "p1" ? await player.command("space:endTurn", { v }) : await gm.command("gm:act", { shipId: id, v, command: { type: "endTurn" } });
+      assert.equal(reply.kind, "ack", JSON.stringify(reply));
+    }
+    const battle = room.engineState();
+    assert.equal(battle.round, 2);
+    await gm.until((s) => s.version === battle.version, 5000, "the GM's state");
+    const rolls = [...gm.state.log].filter((e: any) => e.action === "initiative" && e.round === 2);
+    assert.equal(rolls.length, 2, "both ships rolled again in round 2");
+    assert.ok(rolls.every((e: any) => [...e.modifiers].some((m: any) => m.label === "pilot")));
+    const record = room.replayRecord();
+    assert.deepEqual(record.setup.houseRules, { rerollInitiative: true });
+    assert.equal(JSON.stringify(replay(record.setup, record.seed, record.commands)), JSON.stringify(battle));
+    await Promise.all([gm, player].map((c) => c.leave()));
+  });
+
+  it("refuses to create a battle with an unknown house rule", async () => {
+    const message = await refusedJoin(server.sdk().create("battle", twoShipOptions({ houseRules: { autoDodge: true } })));
+    assert.match(message, /invalid battle options: houseRules: Unrecognized key: "autoDodge"/);
+  });
+});
