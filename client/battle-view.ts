@@ -6,7 +6,7 @@ import { actionPanel } from "./actions";
 import type { BattleSession, ConnectionStatus } from "./connection";
 import { h, replaceChildren } from "./dom";
 import { gmPanel } from "./gm-view";
-import { bandLabel, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
+import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
 import type { Catalogue } from "./lobby";
 import { enemiesOf, hasDetail, list, rangeBetween, secondsLeft, shipName, ships, type AnyShip, type AnyState } from "./model";
 
@@ -66,8 +66,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       const ms = list(s.missiles);
       if (!ms.length) return h("p", { class: "muted" }, "None.");
       return h("ul", { class: "plain" }, ms.map((m) => h("li", { testid: "missile" },
-        `${m.kind === "smart" ? "Smart missile" : "Missile"} from ${shipName(s, m.fromShipId)} → ${shipName(s, m.targetId)}, arrives round ${m.arriveRound}`,
-        m.arriveRound <= s.round ? " (this round)" : ` (in ${m.arriveRound - s.round})`)));
+        missileLine(m, s.round, shipName(s, m.fromShipId), shipName(s, m.targetId)))));
     });
   const crew = section("Crew", "crew",
     (s) => [json(s.crew)],

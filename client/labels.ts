@@ -19,3 +19,12 @@ export const rulesetLabel = (r: string) => RULESETS[r] ?? r;
 export const weaponLabel = (w: string) => WEAPONS[w] ?? w;
 export const systemLabel = (s: string) => SYSTEMS[s] ?? s;
 export const severityLabel = (n: number) => SEVERITY[n] ?? String(n);
+
+/** What the missiles panel says of one missile in flight, in round `round`. */
+export function missileLine(m: { kind: string; arriveRound: number; reattacks?: number }, round: number, from: string, to: string): string {
+  const what = m.kind === "smart" ? "Smart missile" : "Missile";
+  // A smart missile that missed attacks again at the end of a later round: it has already arrived once.
+  const when = m.reattacks ? `attacks again round ${m.arriveRound}` : `arrives round ${m.arriveRound}`;
+  const left = m.arriveRound - round;
+  return `${what} from ${from} → ${to}, ${when}${left === 0 ? " (this round)" : left > 0 ? ` (in ${left})` : ""}`;
+}

@@ -61,7 +61,8 @@ export class MissileState extends Schema {
   @type("string") fromShipId = "";
   @type("string") targetId = "";
   @type("uint16") launchRound = 0;
-  @type("uint16") arriveRound = 0;
+  @type("uint16") arriveRound = 0;       // the round at whose end it attacks next
+  @type("uint8") reattacks = 0;          // smart missiles: attacks already made again after a miss
 }
 
 export class Modifier extends Schema {

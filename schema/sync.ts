@@ -32,10 +32,14 @@ export function syncBattle(state: BattleState, battle: Battle, activeShipId: str
   const inFlight = new Set(battle.missiles.map((m) => m.id));
   for (const id of [...state.missiles.keys()]) if (!inFlight.has(id)) state.missiles.delete(id);
   for (const m of battle.missiles) {
-    if (state.missiles.has(m.id)) continue;
-    state.missiles.set(m.id, new MissileState().assign({
-      id: m.id, kind: m.kind, fromShipId: m.fromShipId, targetId: m.targetId, launchRound: m.launchRound, arriveRound: m.arriveRound,
-    }));
+    let ms = state.missiles.get(m.id);
+    if (!ms) {
+      ms = new MissileState().assign({ id: m.id, kind: m.kind, fromShipId: m.fromShipId, targetId: m.targetId, launchRound: m.launchRound });
+      state.missiles.set(m.id, ms);
+    }
+    // A smart missile that misses attacks again next round: its arrival round moves on.
+    ms.arriveRound = m.arriveRound;
+    ms.reattacks = m.reattacks ?? 0;
   }
 
   if (battle.result) {
