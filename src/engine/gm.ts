@@ -13,7 +13,11 @@ export function executeGm(ctx: Ctx, cmd: GmCommand): void {
   switch (cmd.type) {
     case "start":
       battle.phase = "combat";
-      emit(battle, events, { actor: "gm", action: "start", dice: [], modifiers: [], result: "Battle starts" });
+      // Everyone at the table learns which house rules replace the ruleset's (docs/rules.md).
+      emit(battle, events, {
+        actor: "gm", action: "start", dice: [], modifiers: [],
+        result: battle.houseRules ? `Battle starts (house rules: ${Object.keys(battle.houseRules).join(", ")})` : "Battle starts",
+      });
       return startRound(battle, ctx.dice, events);
     case "end":
       battle.phase = "ended";

@@ -187,6 +187,13 @@ describe("house rules as battle options", () => {
     assert.equal("houseRules" in createBattle(battle([trader, corsair], { houseRules: { rerollInitiative: false } })), false);
     assert.deepEqual(createBattle(battle([trader, corsair], { houseRules: { rerollInitiative: true, persistentSensorLock: false } })).houseRules, { rerollInitiative: true });
   });
+  it("names the house rules in play in the log entry that starts the battle", () => {
+    const on = createBattle(battle([trader, corsair], { houseRules: { persistentSensorLock: true, rerollInitiative: true } }));
+    const r = must(apply(on, GM, { type: "start" }, fixedDice([1, 1, 2, 2])));
+    assert.equal(r.events[0]!.result, "Battle starts (house rules: rerollInitiative, persistentSensorLock)");
+    const off = createBattle(battle([trader, corsair]));
+    assert.equal(must(apply(off, GM, { type: "start" }, fixedDice([1, 1, 2, 2]))).events[0]!.result, "Battle starts");
+  });
   it("replays a battle with house rules bit for bit from setup, seed and commands", () => {
     const setup = battle([trader, corvette("players"), corsair, corvette("npc")], { houseRules: { rerollInitiative: true, persistentSensorLock: true } });
     const b = createBattle(setup);
