@@ -3,8 +3,8 @@
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
-import { StateView, type Encoder } from "@colyseus/schema";
+import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext, ServerError, type Delayed, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
   chatMsg, createOptionsSchema, joinOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
@@ -15,13 +15,14 @@ import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
 import { createDice, type SeededDice } from "../src/rules/dice";
 import type { Battle, LogEntry, Role } from "../src/rules/model";
-import { BattleState, ChatLine, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
-import { syncBattle, appendLog } from "../schema/sync";
+import { BattleState, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
+import { syncBattle, appendLog, appendChat } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
 import { notify, type SeatInfo } from "./observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
+import { FullStateSerializer } from "./full-state-serializer";
 import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "./guard";
 import { Blocklist, normaliseIp } from "./blocklist";
 import type { Config } from "../src/server/config";
@@ -55,7 +56,6 @@ type BattleClient = Client<{ userData: UserData }>;
 
 /** Past replies kept per seat so a re-sent command id gets its original answer. */
 const REPLY_MEMORY = 256;
-const CHAT_KEPT = 50;
 
 export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> implements HostedBattle {
   override state = new BattleState();
@@ -93,6 +93,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
   private patchMeter = new PatchMeter();
+  /** Full states for joins and reloads, whatever their size (rooms/full-state-serializer.ts). */
+  private serializer = new FullStateSerializer<BattleState>((bytes, bufferBytes) => {
+    this.log.error("full state larger than the worst case the limits allow", { bytes, bufferBytes });
+    notify("stateOverflow", { roomId: this.roomId, bytes, bufferBytes });
+  });
   private guard!: Guard;
   private blocklist!: Blocklist;
   private spectators = new Map<string, Spectator>();
@@ -129,6 +134,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
   }
 
+  /** Colyseus installs its own SchemaSerializer when the state is set: ours takes its place. */
+  override setSerializer(serializer: Serializer<BattleState>) {
+    super.setSerializer(serializer instanceof SchemaSerializer ? this.serializer : serializer);
+  }
+
   /** Rebuilds a battle from its durable log, under its old room id (after its process died or drained). */
   private restoreFrom(stored: StoredBattle) {
     this.roomId = stored.id;
@@ -156,8 +166,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
         this.seats.remove(rec.seatId);
         this.replies.delete(rec.seatId);
       } else {
-        this.state.chat.push(new ChatLine().assign({ seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at }));
-        if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+        appendChat(this.state, { seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at });
       }
       if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
     }
@@ -188,7 +197,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** What a new and a restored battle share: settings, wire state, message handlers, timers. */
   private begin() {
     this.password = this.options.password;
-    this.maxClients = this.options.maxPlayers + 1 + (this.options.allowSpectators ? LIMITS.maxSpectators : 0);
+    // Seats are counted in onAuth; this is Colyseus' cap on connections. A seat may briefly hold two
+    // (the dropped one in its grace window and the reloaded page), so a full battle still takes reloads.
+    this.maxClients = 2 * (this.options.maxPlayers + 1) + (this.options.allowSpectators ? LIMITS.maxSpectators : 0);
     this.patchRate = this.settings.PATCH_RATE_MS;
     // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
     this.maxMessagesPerSecond = this.settings.MAX_MESSAGES_PER_SEC;
@@ -417,7 +428,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
    * its private serializer; the sizer encodes into its own buffer and changes nothing.
    */
   encodedStateBytes(): number {
-    const encoder = (this as unknown as { _serializer: { encoder: Encoder<BattleState> } })._serializer.encoder;
+    const encoder = this.serializer.stateEncoder;
     const views: StateView[] = [];
     for (const client of this.clients) if (client.view) views.push(client.view);
     return encodedStateBytes(encoder, views);
@@ -522,9 +533,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
     const at = Date.now();
     this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
-      const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
-      this.state.chat.push(line);
-      if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+      appendChat(this.state, { seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
       this.broadcastPatch();
       notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid: parsed.data.cid });
     });

@@ -41,6 +41,11 @@ export interface BattleObserver {
   patchSent?(e: { roomId: string; latencyMs: number }): void;
   /** Every METRICS_SAMPLE_MS: the encoded full-state size and the patches/bytes broadcast since the last sample. */
   stateSampled?(e: { roomId: string; stateBytes: number; patches: number; patchBytes: number }): void;
+  /**
+   * A full state was larger than the buffer sized for the worst case the limits allow (it was still
+   * sent whole, from a grown buffer): a limit or the wire budget is wrong somewhere.
+   */
+  stateOverflow?(e: { roomId: string; bytes: number; bufferBytes: number }): void;
   joined?(e: ConnectionEvent): void;
   dropped?(e: ConnectionEvent): void;
   reconnected?(e: ConnectionEvent): void;

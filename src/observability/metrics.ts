@@ -59,6 +59,9 @@ export function createMetrics(processLabel: string) {
     stateBytes: new Histogram({ name: "traveller_battle_state_bytes", help: "Sampled encoded full-state size of each battle (largest view)", buckets: STATE_BUCKETS, registers: r }),
     stateMaxBytes: new Gauge({ name: "traveller_battle_state_max_bytes", help: "Largest encoded state among open battles at the last sample", registers: r }),
     stateOversize: new Gauge({ name: "traveller_battles_state_oversize", help: "Open battles whose last sampled state exceeded ALERT_STATE_BYTES", registers: r }),
+    stateOverflows: new Counter({
+      name: "traveller_state_buffer_overflows_total", help: "Full states larger than the buffer sized for the worst case the limits allow (sent whole, but a bug)", registers: r,
+    }),
     stateOversizeSamples: new Counter({ name: "traveller_battle_state_oversize_samples_total", help: "State samples above ALERT_STATE_BYTES", registers: r }),
     // The figures the in-process alerts compare with their thresholds, over the last sample interval.
     loopLag: new Gauge({ name: "traveller_event_loop_lag_p99_seconds", help: "Event-loop delay p99 over the last sample interval, timer resolution removed", registers: r }),
