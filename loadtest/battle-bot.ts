@@ -4,10 +4,10 @@
 //   npx tsx loadtest/battle-bot.ts --endpoint ws://127.0.0.1:2567 --room battle --numClients 6 --output x.log
 //        [--players 5] [--npc 10] [--think-ms 250] [--ruleset ce|mgt2e] [--delay 50] [--duration 20]
 //
-// --duration S: S seconds after every client has joined (or failed to), the bots stop issuing commands, wait (at most GRACE_MS) for the
-// replies still in flight, log one `result {json}` line (seated clients, command counts) and
-// end the tool as SIGTERM does, so its --output file ends with the summary. The CI test
-// (test/load/battle-bot.test.ts) runs it this way and reads that file.
+// --duration S: S seconds after every client has joined (or failed to), the bots stop issuing
+// commands, wait (at most GRACE_MS) for the replies still in flight, log one `result {json}` line
+// (seated clients, command counts) and end the tool as SIGTERM does, so its --output file ends
+// with the summary. The CI test (test/load/battle-bot.test.ts) runs it this way and reads that file.
 //
 // Start a server first (`npm start`, or PORT=2567 LOG_LEVEL=warn IDLE_TIMEOUT_SEC=3600 npx tsx src/index.ts).
 // `--room battle` is required by the tool (it refuses to start without --room or --roomId).

@@ -3,7 +3,7 @@
 // (dist/server/index.js, scripts/build-server.ts): esbuild leaves `__dirname` as the bundle's own
 // directory, so the same relative path is right whether the server runs from source (tsx, the
 // tests) or from dist/ (npm start, the production image), and wherever it is started from.
-// test/server/built-entry.test.ts starts the bundle from another directory to keep this true.
+// test/server/start.test.ts starts the bundle from another directory to keep this true.
 import path from "node:path";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
