@@ -1,6 +1,5 @@
 // The server definition, shared by `npm start` (src/index.ts) and the tests (@colyseus/testing boot).
 import http from "node:http";
-import path from "node:path";
 import fs from "node:fs";
 import express from "express";
 import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
@@ -16,8 +15,7 @@ import { SHIP_CLASSES } from "./data/ships";
 import { Telemetry } from "./observability/telemetry";
 import { mountObservability } from "./observability/routes";
 import { BattleKeeper } from "./server/persistence/keeper";
-
-export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
+import { PUBLIC_DIR } from "./server/paths";
 
 /**
  * The HTTP server under the WebSocket transport. A connection that never finishes its handshake

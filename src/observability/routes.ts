@@ -8,9 +8,8 @@ import type { Config } from "../server/config";
 import { logger } from "../server/logger";
 import { adminCredentials, requireAdmin, requireBearer } from "../server/admin-auth";
 import type { Telemetry } from "./telemetry";
+import { DASHBOARD_DIR } from "../server/paths";
 
-/** The dashboard page and its assets, built by scripts/build-client.ts (kept out of the public client). */
-export const DASHBOARD_DIR = path.resolve(__dirname, "..", "..", "dist", "dashboard");
 const DASHBOARD_ASSETS = new Set(["dashboard.js", "dashboard.js.map", "dashboard.css", "uPlot.min.css"]);
 
 /** Relaxed only for the monitor's own bundled panel: it injects style elements at run time. */
