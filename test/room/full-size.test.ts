@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../support/largest-battle";
+import { ColyseusSDK } from "@colyseus/sdk";
 import { SeatClient } from "../support/seat-client";
+import { NetSim } from "../support/netsim";
 import { captureLogs, type Captured } from "../observability/log-capture";
 import { scrape, value } from "../observability/scrape";
 import { WIRE_STATE_BUDGET_BYTES } from "../../schema/wire-budget";
@@ -17,6 +19,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
   let server: TestServer;
   let b: LargestBattle;
   let logs: Captured;
+  let proxy: NetSim | undefined;
   const warned: string[] = [];
   const consoleWarn = console.warn;
 
@@ -29,6 +32,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
   });
   after(async () => {
     await Promise.all(b?.all().map((c) => c.leave()) ?? []);
+    await proxy?.close();
     await server.close();
     logs.stop();
     console.warn = consoleWarn;
@@ -62,10 +66,11 @@ describe("the largest battle: every join path decodes the GM's state", function 
   it("gives a reloaded player (a fresh connection with its seat key) the GM's state, and keeps it in step", async () => {
     const old = b.players[2]!;
     const key = old.seat!.key;
-    // A reload: the old page is gone (its socket dies, nothing reconnects it), a new page joins with
-    // the seat key it kept while the old connection is still in its reconnection grace.
-    old.room.reconnection.maxRetries = 0;
-    (old.room.connection as any).transport.ws._socket.destroy();
+    // A reload: the old page goes away without a consented leave (its seat waits in the reconnection
+    // grace), and the new page joins with the seat key it kept.
+    old.room.reconnection.enabled = false;
+    void old.room.leave(false);
+    await b.gm.until((s) => !s.crew.get(old.seat!.seatId).connected, 5000, "the old page gone");
     const fresh = new SeatClient(await server.sdk().joinById(b.roomId, { seatKey: key }), "p3-reloaded");
     assert.equal((await fresh.seated()).seatId, old.seat!.seatId);
     b.players[2] = fresh;
@@ -88,10 +93,17 @@ describe("the largest battle: every join path decodes the GM's state", function 
   });
 
   it("brings back a client whose socket dropped (SDK auto-reconnect) with the GM's state, in step", async () => {
-    const p = b.players[4]!;
+    // The player's connection runs through a TCP proxy whose cut is an abrupt network loss.
+    proxy = await NetSim.start({ targetPort: server.port });
+    const key = b.players[4]!.seat!.key;
+    await b.players[4]!.leave();
+    const p = new SeatClient(await new ColyseusSDK(`ws://127.0.0.1:${proxy.port}`).joinById(b.roomId, { seatKey: key }), "p5-proxied");
+    await p.seated();
+    b.players[4] = p;
+    await inStep([p], b.gm);
     p.room.reconnection.minUptime = 0;
     const back = new Promise<void>((r) => p.room.onReconnect(() => r()));
-    (p.room.connection as any).transport.ws._socket.destroy();
+    assert.ok(proxy.cutAll() >= 1);
     await back;
     await b.gm.until((s) => s.crew.get(p.seat!.seatId).connected, 10_000, "the seat connected again");
     await inStep([p], b.gm);
