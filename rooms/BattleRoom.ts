@@ -155,9 +155,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       } else if (rec.k === "unseat") {
         this.seats.remove(rec.seatId);
         this.replies.delete(rec.seatId);
+        const gm = rec.by ? seats.get(rec.by) : undefined;
+        if (gm && rec.cid) this.remember(gm, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 } });
       } else {
-        this.state.chat.push(new ChatLine().assign({ seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at }));
-        if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+        this.addChatLine(rec.from, rec.fromName, rec.text, rec.at);
+        const seat = seats.get(rec.from);
+        if (seat && rec.cid) this.remember(seat, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: "chat", version: this.battle.version, events: 0 } });
       }
       if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
     }
@@ -498,6 +501,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /** The GM frees a player's seat (the player is gone) so that somebody else can take it. */
   private releaseSeat(client: BattleClient, gm: Seat, msg: { cid: string; seatId: string }) {
+    if (this.answeredBefore(client, gm, msg.cid)) return;
     const seat = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
     if (!seat) return this.reject(client, "gm:releaseSeat", "unknownSeat", `no player seat '${msg.seatId}'`, msg.cid, gm);
     if (seat.sessionId) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
@@ -506,7 +510,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.replies.delete(seat.seatId);
     const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
-    this.outbox.commit({ k: "unseat", seatId: seat.seatId }, () => {
+    this.outbox.commit({ k: "unseat", seatId: seat.seatId, by: gm.seatId, cid: msg.cid }, () => {
       this.state.crew.delete(seat.seatId);
       this.updateMetadata();
       this.broadcastPatch();
@@ -516,28 +520,32 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     });
   }
 
+  /** A chat line is a command like any other: logged, then shown and acknowledged; a re-sent cid shows nothing twice. */
   private onChat(client: BattleClient, seat: Seat, payload: unknown) {
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
-    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
+    const { cid, text } = parsed.data;
+    if (this.answeredBefore(client, seat, cid)) return;
+    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", cid);
     const at = Date.now();
-    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
-      const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
-      this.state.chat.push(line);
-      if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+    const ack: AckReply = { cid, type: "chat", version: this.battle.version, events: 0 };
+    this.remember(seat, cid, { kind: "ack", reply: ack });
+    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text, at, cid }, () => {
+      this.addChatLine(seat.seatId, seat.name, text, at);
       this.broadcastPatch();
-      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid: parsed.data.cid });
+      client.send("ack", ack);
+      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid });
     });
+  }
+
+  private addChatLine(from: string, fromName: string, text: string, at: number) {
+    this.state.chat.push(new ChatLine().assign({ seq: ++this.chatSeq, from, fromName, text, at }));
+    if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
   }
 
   /** Validate-free core shared by every command: idempotency, staleness, engine, sync, reply. */
   private run(client: BattleClient, seat: Seat, type: string, cid: string, v: number | undefined, actor: Actor, cmd: Command) {
-    const earlier = this.replies.get(seat.seatId)?.get(cid);
-    if (earlier) {
-      // An original reply still waiting for its log append goes out after it, never before.
-      this.outbox.later(() => client.send(earlier.kind, earlier.reply));
-      return;
-    }
+    if (this.answeredBefore(client, seat, cid)) return;
     if (this.frozen) return this.reject(client, type, "unavailable", "the battle is moving to another server: re-send once reconnected", cid);
     if (v !== undefined && v !== this.turnStamp()) {
       return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${this.turnStamp()}`, cid, seat);
@@ -650,6 +658,17 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.seats.ofSession(client.sessionId);
     if (!seat) this.reject(client, type, "notSeated", "this connection holds no seat", cidOf(payload));
     return seat;
+  }
+
+  /**
+   * A command id this seat sent before (any message type): its original reply goes out again and
+   * nothing is applied. A reply still waiting for its log append goes out after it, never before.
+   */
+  private answeredBefore(client: BattleClient, seat: Seat, cid: string): boolean {
+    const earlier = this.replies.get(seat.seatId)?.get(cid);
+    if (!earlier) return false;
+    this.outbox.later(() => client.send(earlier.kind, earlier.reply));
+    return true;
   }
 
   private remember(seat: Seat, cid: string, reply: Remembered) {
