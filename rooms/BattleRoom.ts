@@ -101,6 +101,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private kicked = new Set<string>();
   /** Sessions whose socket failed a WebSocket protocol check (frame over maxPayload, bad frame): no grace either. */
   private transportErrors = new Map<string, string>();
+  /** Dropped sessions held for RECONNECT_GRACE_SEC, by session id: their seat taken back with its key ends the wait. */
+  private graces = new Map<string, ReturnType<Room["allowReconnection"]>>();
 
   override async onCreate(rawOptions: unknown) {
     this.keeper = BattleRoom.keeper;
@@ -288,6 +290,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!this.autoDispose) this.autoDispose = true;
     const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
     if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
+    // The seat's last connection dropped and is held for reconnection: this join with the key (a
+    // reload, or the client's rejoin once its quick reconnection attempts gave up) is that client back.
+    const held = seat.sessionId && seat.sessionId !== client.sessionId ? this.graces.get(seat.sessionId) : undefined;
     this.seats.bind(seat, client.sessionId);
     this.patchMeter.attach(client);
     this.watchTransport(client);
@@ -307,6 +312,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
     notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
+    if (held) {
+      // Nobody will reconnect the old session any more: free it now (onLeave), not when the grace expires.
+      held.reject?.(new Error("the seat was taken back by a newer connection"));
+      notify("reconnected", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId });
+    }
   }
 
   /**
@@ -352,10 +362,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
     const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;
     if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
+      const grace = this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+      this.graces.set(client.sessionId, grace);
       try {
-        await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+        await grace;
       } catch {
-        // grace expired: onLeave frees the connection; the seat stays, reclaimable with its key
+        // grace expired, or the seat was taken back with its key: onLeave frees the connection;
+        // the seat stays, reclaimable with its key
+      } finally {
+        this.graces.delete(client.sessionId);
       }
     }
   }
