@@ -73,11 +73,10 @@ export class DiskBattleStore implements BattleStore {
    * already on disk or queued behind it (that one is written instead): the newest always wins.
    */
   snapshot(id: string, snap: BattleSnapshot): Promise<void> {
-    const file = path.join(this.dir(id), "snap.json");
     this.snapAsked.set(id, Math.max(this.snapAsked.get(id) ?? -1, snap.seq));
     const run = (this.snapTails.get(id) ?? Promise.resolve()).catch(() => undefined).then(async () => {
       if (snap.seq < (this.snapAsked.get(id) ?? -1) || snap.seq <= (this.snapWritten.get(id) ?? -1)) return;
-      await writeAtomic(file, JSON.stringify(snap));
+      await writeAtomic(path.join(this.dir(id), "snap.json"), JSON.stringify(snap));
       this.snapWritten.set(id, snap.seq);
     });
     this.snapTails.set(id, run);
