@@ -32,7 +32,7 @@ describe("reconnections in /metrics", function () {
       assert.ok(proxy.cutAll() >= 1);
       await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 5000, "the drop seen");
       await gm.until((s) => s.crew.get(player.seat!.seatId).connected === true, 10_000, "the player back");
-      assert.ok(back, "the SDK reconnected the same session");
+      await eventually(async () => back, "the SDK to report the same session reconnected", 5000);
       const t = await scrape(server.port);
       assert.equal(value(t, "traveller_connection_drops_total"), 1);
       assert.equal(value(t, "traveller_reconnections_total"), 1);
@@ -46,9 +46,12 @@ describe("reconnections in /metrics", function () {
   it("counts a dropped seat taken back with its key within the grace window, and frees the connection held for it", async () => {
     const { gm, player, roomId } = await gmAndPlayer(server);
     const seatId = player.seat!.seatId;
-    // The page goes away (offline, reload): the SDK does not bring this session back.
+    // The page goes away (offline, reload): the connection dies without a close handshake and
+    // the SDK does not bring this session back.
     player.room.reconnection.enabled = false;
-    (player.room.connection as any).transport.ws._socket.destroy();
+    const held = server.colyseus.getRoomById(roomId).clients.find((c) => (c.userData as { seatId?: string } | undefined)?.seatId === seatId);
+    assert.ok(held, "the player's connection on the server");
+    (held as unknown as { ref: { terminate(): void } }).ref.terminate();
     await gm.until((s) => s.crew.get(seatId).connected === false, 5000, "the drop seen");
     const dropped = await scrape(server.port);
     assert.equal(value(dropped, "traveller_connection_drops_total"), 1);
