@@ -106,6 +106,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private kicked = new Set<string>();
   /** Sessions whose socket failed a WebSocket protocol check (frame over maxPayload, bad frame): no grace either. */
   private transportErrors = new Map<string, string>();
+  /** Dropped sessions held for RECONNECT_GRACE_SEC, by session id: their seat taken back with its key ends the wait. */
+  private graces = new Map<string, ReturnType<Room["allowReconnection"]>>();
 
   override async onCreate(rawOptions: unknown) {
     this.keeper = BattleRoom.keeper;
@@ -165,8 +167,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       } else if (rec.k === "unseat") {
         this.seats.remove(rec.seatId);
         this.replies.delete(rec.seatId);
+        const gm = rec.by ? seats.get(rec.by) : undefined;
+        if (gm && rec.cid) this.remember(gm, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 } });
       } else {
         appendChat(this.state, { seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at });
+        const seat = seats.get(rec.from);
+        if (seat && rec.cid) this.remember(seat, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: "chat", version: this.battle.version, events: 0 } });
       }
       if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
     }
@@ -296,6 +302,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!this.autoDispose) this.autoDispose = true;
     const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
     if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
+    // The seat's last connection dropped and is held for reconnection: this join with the key (a
+    // reload, or the client's rejoin once its quick reconnection attempts gave up) is that client back.
+    const held = seat.sessionId && seat.sessionId !== client.sessionId ? this.graces.get(seat.sessionId) : undefined;
     this.seats.bind(seat, client.sessionId);
     this.patchMeter.attach(client);
     this.watchTransport(client);
@@ -315,6 +324,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
     notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
+    if (held) {
+      // Nobody will reconnect the old session any more: free it now (onLeave), not when the grace expires.
+      held.reject?.(new Error("the seat was taken back by a newer connection"));
+      notify("reconnected", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId });
+    }
   }
 
   /**
@@ -360,10 +374,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
     const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;
     if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
+      const grace = this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+      this.graces.set(client.sessionId, grace);
       try {
-        await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+        await grace;
       } catch {
-        // grace expired: onLeave frees the connection; the seat stays, reclaimable with its key
+        // grace expired, or the seat was taken back with its key: onLeave frees the connection;
+        // the seat stays, reclaimable with its key
+      } finally {
+        this.graces.delete(client.sessionId);
       }
     }
   }
@@ -509,6 +528,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /** The GM frees a player's seat (the player is gone) so that somebody else can take it. */
   private releaseSeat(client: BattleClient, gm: Seat, msg: { cid: string; seatId: string }) {
+    if (this.answeredBefore(client, gm, msg.cid)) return;
     const seat = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
     if (!seat) return this.reject(client, "gm:releaseSeat", "unknownSeat", `no player seat '${msg.seatId}'`, msg.cid, gm);
     if (seat.sessionId) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
@@ -517,7 +537,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.replies.delete(seat.seatId);
     const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
-    this.outbox.commit({ k: "unseat", seatId: seat.seatId }, () => {
+    this.outbox.commit({ k: "unseat", seatId: seat.seatId, by: gm.seatId, cid: msg.cid }, () => {
       this.state.crew.delete(seat.seatId);
       this.updateMetadata();
       this.broadcastPatch();
@@ -527,26 +547,27 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     });
   }
 
+  /** A chat line is a command like any other: logged, then shown and acknowledged; a re-sent cid shows nothing twice. */
   private onChat(client: BattleClient, seat: Seat, payload: unknown) {
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
-    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
+    const { cid, text } = parsed.data;
+    if (this.answeredBefore(client, seat, cid)) return;
+    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", cid);
     const at = Date.now();
-    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
-      appendChat(this.state, { seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
+    const ack: AckReply = { cid, type: "chat", version: this.battle.version, events: 0 };
+    this.remember(seat, cid, { kind: "ack", reply: ack });
+    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text, at, cid }, () => {
+      appendChat(this.state, { seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text, at });
       this.broadcastPatch();
-      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid: parsed.data.cid });
+      client.send("ack", ack);
+      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid });
     });
   }
 
   /** Validate-free core shared by every command: idempotency, staleness, engine, sync, reply. */
   private run(client: BattleClient, seat: Seat, type: string, cid: string, v: number | undefined, actor: Actor, cmd: Command) {
-    const earlier = this.replies.get(seat.seatId)?.get(cid);
-    if (earlier) {
-      // An original reply still waiting for its log append goes out after it, never before.
-      this.outbox.later(() => client.send(earlier.kind, earlier.reply));
-      return;
-    }
+    if (this.answeredBefore(client, seat, cid)) return;
     if (this.frozen) return this.reject(client, type, "unavailable", "the battle is moving to another server: re-send once reconnected", cid);
     if (v !== undefined && v !== this.turnStamp()) {
       return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${this.turnStamp()}`, cid, seat);
@@ -659,6 +680,17 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.seats.ofSession(client.sessionId);
     if (!seat) this.reject(client, type, "notSeated", "this connection holds no seat", cidOf(payload));
     return seat;
+  }
+
+  /**
+   * A command id this seat sent before (any message type): its original reply goes out again and
+   * nothing is applied. A reply still waiting for its log append goes out after it, never before.
+   */
+  private answeredBefore(client: BattleClient, seat: Seat, cid: string): boolean {
+    const earlier = this.replies.get(seat.seatId)?.get(cid);
+    if (!earlier) return false;
+    this.outbox.later(() => client.send(earlier.kind, earlier.reply));
+    return true;
   }
 
   private remember(seat: Seat, cid: string, reply: Remembered) {

@@ -123,8 +123,8 @@ export async function buildLargestBattle(create: () => ColyseusSDK, join: () => 
     for (let i = 0; i < 5; i++, line++) {
       const from = [b.gm, ...b.players][line % 6]!;
       const text = line % 10 === 0 ? longName(line, 120) : `Round ${b.gm.state.round}, line ${line}: ${"steady on the guns ".repeat(4).trim()}`;
-      from.room.send("chat", { text, cid: `chat-${line}` });
-      await b.gm.until((st) => st.chat.length > 0 && st.chat.at(-1).text === text, 5000, `chat line ${line}`);
+      const sent = await from.command("chat", { text });
+      if (sent.kind !== "ack") throw new Error(`chat refused: ${sent.error.code} ${sent.error.message}`);
     }
   }
   // A last volley so that smart missiles are in flight whatever the dice did.
