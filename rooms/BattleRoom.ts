@@ -14,7 +14,7 @@ import {
 import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
 import { createDice, type SeededDice } from "../src/rules/dice";
-import type { Battle, LogEntry, Role } from "../src/rules/model";
+import type { Battle, LogEntry } from "../src/rules/model";
 import { BattleState, ChatLine, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
 import { syncBattle, appendLog } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
@@ -232,8 +232,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Admission> {
     if (this.frozen) throw new ServerError(503, "the battle is moving to another server: join again in a moment");
     const ip = normaliseIp(context.ip);
+    const decision = await this.decide(rawOptions, ip);
     // The creator's first join carries the create options; it becomes the GM.
-    const decision = this.seats.gm ? await this.decide(rawOptions, ip) : "creator";
     if (decision === "creator") return { kind: "seat", seat: await this.durableSeat(this.seats.add("gm", this.options.gmName, "", [])), ip };
     if (decision.kind === "spectator") return { kind: "spectator", name: decision.name, ip };
     if (decision.kind === "newPlayer") {
@@ -250,9 +250,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   async admit(rawOptions: unknown, ip: string | undefined): Promise<AdmitVerdict> {
     try {
       if (this.frozen) return { ok: false, status: 503, error: "the battle is moving to another server: join again in a moment", retryAfterSec: 1 };
+      const decision = await this.decide(rawOptions, normaliseIp(ip));
       // Until its creator is in, a battle is locked: the creator joins through `create`, never by id.
-      if (!this.seats.gm) return { ok: false, status: 409, error: "the battle is not open yet" };
-      await this.decide(rawOptions, normaliseIp(ip));
+      if (decision === "creator") return { ok: false, status: 409, error: "the battle is not open yet" };
       return { ok: true };
     } catch (err) {
       return refusalVerdict(err);
@@ -260,8 +260,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   /** Blocks first (intrusion detection), then the join rules (rooms/admission.ts). Throws a ServerError to refuse. */
-  private async decide(rawOptions: unknown, ip: string | undefined): Promise<JoinDecision> {
+  private async decide(rawOptions: unknown, ip: string | undefined): Promise<JoinDecision | "creator"> {
     if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
+    if (!this.seats.gm) return "creator";
     const opts = parseJoinOptions(rawOptions);
     const key = opts.gmKey ?? opts.seatKey;
     if (key && await this.blocklist.isBlocked("key", key)) return this.refuseBlocked(ip, "seat key");
