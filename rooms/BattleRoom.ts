@@ -7,14 +7,14 @@ import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext,
 import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
-  chatMsg, createOptionsSchema, joinOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
+  chatMsg, createOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
   type CreateOptions, type ErrorCode, type ErrorReply, type AckReply, type SeatReply,
   type ShipMessageName, type GmMessageName,
 } from "../src/commands";
 import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
 import { createDice, type SeededDice } from "../src/rules/dice";
-import type { Battle, LogEntry, Role } from "../src/rules/model";
+import type { Battle, LogEntry } from "../src/rules/model";
 import { BattleState, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
 import { syncBattle, appendLog, appendChat } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
@@ -25,6 +25,9 @@ import { encodedStateBytes } from "./state-size";
 import { FullStateSerializer } from "./full-state-serializer";
 import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "./guard";
 import { Blocklist, normaliseIp } from "./blocklist";
+import { decideJoin, parseJoinOptions, refusalVerdict, type AdmitVerdict, type JoinDecision, type JoinTable } from "./admission";
+import { CredentialGuard } from "../src/server/credential-guard";
+import { missedJoinDeadline } from "../src/server/join-deadline";
 import type { Config } from "../src/server/config";
 import type { BattleKeeper, HostedBattle } from "../src/server/persistence/keeper";
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type SeatRecord, type StoredBattle } from "../src/server/persistence/types";
@@ -37,6 +40,12 @@ export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GR
 export const CLOSE_BLOCKED = 4403;
 /** WebSocket close code for a frame over the transport's maxPayload (MAX_PAYLOAD_BYTES). */
 const CLOSE_TOO_BIG = 1009;
+/**
+ * Colyseus' own count of clients and seat reservations (maxClients) locks a room when reached.
+ * Places are counted by the room instead, for authorised joins only (rooms/admission.ts), so this
+ * is only a ceiling far above any honest use: nothing a stranger does can lock a battle.
+ */
+const RESERVATION_CEILING = 1000;
 
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
@@ -74,6 +83,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private settings = BattleRoom.settings;
   /** Durable battles (set by the server configuration): every accepted change is logged before it is published. */
   static keeper: BattleKeeper | undefined;
+  /** Failed secrets and lock-outs (set by the server configuration; shared by every battle of the process). */
+  static credentials = new CredentialGuard();
   private keeper: BattleKeeper | undefined;
   /** Every accepted change goes through here: logged durably first, published after. */
   private outbox!: DurableOutbox;
@@ -203,9 +214,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** What a new and a restored battle share: settings, wire state, message handlers, timers. */
   private begin() {
     this.password = this.options.password;
-    // Seats are counted in onAuth; this is Colyseus' cap on connections. A seat may briefly hold two
-    // (the dropped one in its grace window and the reloaded page), so a full battle still takes reloads.
-    this.maxClients = 2 * (this.options.maxPlayers + 1) + (this.options.allowSpectators ? LIMITS.maxSpectators : 0);
+    this.maxClients = RESERVATION_CEILING;
     this.patchRate = this.settings.PATCH_RATE_MS;
     // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
     this.maxMessagesPerSecond = this.settings.MAX_MESSAGES_PER_SEC;
@@ -238,42 +247,49 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Admission> {
     if (this.frozen) throw new ServerError(503, "the battle is moving to another server: join again in a moment");
     const ip = normaliseIp(context.ip);
-    if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
+    const decision = await this.decide(rawOptions, ip);
     // The creator's first join carries the create options; it becomes the GM.
-    if (!this.seats.gm) return { kind: "seat", seat: await this.durableSeat(this.seats.add("gm", this.options.gmName, "", [])), ip };
-    const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
-    if (!parsed.success) throw new ServerError(400, `invalid join options: ${zodMessage(parsed.error)}`);
-    const opts = parsed.data;
+    if (decision === "creator") return { kind: "seat", seat: await this.durableSeat(this.seats.add("gm", this.options.gmName, "", [])), ip };
+    if (decision.kind === "spectator") return { kind: "spectator", name: decision.name, ip };
+    if (decision.kind === "newPlayer") {
+      return { kind: "seat", seat: await this.durableSeat(this.seats.add("player", decision.name, decision.shipId, decision.positions)), ip };
+    }
+    return { kind: "seat", seat: decision.seat, ip };
+  }
 
+  /**
+   * The matchmaking step asks here, on the battle's own process, before any seat is reserved
+   * (src/server/matchmaking-guard.ts): would this join be admitted? Nothing is created; failed
+   * secrets are counted. `ip` is the request's peer address.
+   */
+  async admit(rawOptions: unknown, ip: string | undefined): Promise<AdmitVerdict> {
+    try {
+      if (this.frozen) return { ok: false, status: 503, error: "the battle is moving to another server: join again in a moment", retryAfterSec: 1 };
+      const decision = await this.decide(rawOptions, normaliseIp(ip));
+      // Until its creator is in, a battle is locked: the creator joins through `create`, never by id.
+      if (decision === "creator") return { ok: false, status: 409, error: "the battle is not open yet" };
+      return { ok: true };
+    } catch (err) {
+      return refusalVerdict(err);
+    }
+  }
+
+  /** Blocks first (intrusion detection), then the join rules (rooms/admission.ts). Throws a ServerError to refuse. */
+  private async decide(rawOptions: unknown, ip: string | undefined): Promise<JoinDecision | "creator"> {
+    if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
+    if (!this.seats.gm) return "creator";
+    const opts = parseJoinOptions(rawOptions);
     const key = opts.gmKey ?? opts.seatKey;
     if (key && await this.blocklist.isBlocked("key", key)) return this.refuseBlocked(ip, "seat key");
-    if (opts.gmKey) {
-      const gm = this.seats.gm;
-      if (!safeEqual(gm.key, opts.gmKey)) throw new ServerError(403, "wrong GM key");
-      return { kind: "seat", seat: gm, ip };
-    }
-    if (opts.seatKey) {
-      const seat = this.seats.byKey(opts.seatKey);
-      if (!seat || seat.role !== "player") throw new ServerError(403, "unknown seat key");
-      return { kind: "seat", seat, ip };
-    }
-    if (this.password !== undefined && !(opts.password !== undefined && safeEqual(this.password, opts.password))) {
-      this.log.warn("join refused: wrong password", { ip });
-      throw new ServerError(403, "wrong password");
-    }
-    if (opts.spectator) {
-      if (!this.options.allowSpectators) throw new ServerError(403, "this battle allows no spectators");
-      if (this.spectators.size >= LIMITS.maxSpectators) throw new ServerError(403, "no room for more spectators");
-      return { kind: "spectator", name: opts.name ?? "Spectator", ip };
-    }
-    if (!opts.name || !opts.shipId || !opts.positions) throw new ServerError(400, "name, shipId and positions are required to take a seat");
-    const ship = this.battle.ships[opts.shipId];
-    if (!ship || ship.side !== "players") throw new ServerError(400, `no player ship '${opts.shipId}'`);
-    if (this.seats.players.length >= this.options.maxPlayers) throw new ServerError(403, "the battle is full");
-    const positions = [...new Set(opts.positions)] as Role[];
-    const taken = this.seats.conflicts(ship.id, positions);
-    if (taken.length) throw new ServerError(409, `position already taken on ${ship.id}: ${taken.join(", ")}`);
-    return { kind: "seat", seat: await this.durableSeat(this.seats.add("player", opts.name, ship.id, positions)), ip };
+    return decideJoin(this.joinTable(), opts, ip);
+  }
+
+  private joinTable(): JoinTable {
+    return {
+      roomId: this.roomId, seats: this.seats, password: this.password, battle: this.battle, credentials: BattleRoom.credentials,
+      maxPlayers: this.options.maxPlayers, allowSpectators: this.options.allowSpectators,
+      maxSpectators: LIMITS.maxSpectators, spectators: this.spectators.size,
+    };
   }
 
   /** A new seat is logged before its key goes out, so it survives a move to another process. */
@@ -372,7 +388,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.log.warn("connection closed for a protocol violation", { seat: client.userData?.seatId, ip: client.userData?.ip, reason: this.closeReason(client.sessionId, code) });
     }
     // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
-    const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;
+    // A connection closed for not finishing its join handshake in time holds nothing either.
+    const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator || missedJoinDeadline(client);
     if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
       const grace = this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
       this.graces.set(client.sessionId, grace);
@@ -826,10 +843,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return this.battle;
   }
 
-  /** The full combat log and replay record, for the GM only (GET /api/battles/:id/log). */
-  exportLog(gmKey: unknown) {
+  /** The full combat log and replay record, for the GM only (GET /api/battles/:id/log); `ip` is the request's peer address. */
+  exportLog(gmKey: unknown, ip?: string) {
+    const locked = BattleRoom.credentials.battleLocked(this.roomId, ip, "GM key");
+    if (locked) return { ok: false as const, status: 429, error: locked.message, retryAfterSec: locked.retryAfterSec };
     const gm = this.seats.gm;
-    if (!gm || typeof gmKey !== "string" || !safeEqual(gm.key, gmKey)) return { ok: false as const };
+    if (!gm || typeof gmKey !== "string" || !safeEqual(gm.key, gmKey)) {
+      BattleRoom.credentials.battleFailed(this.roomId, ip, "GM key");
+      return { ok: false as const, status: 403, error: "wrong GM key" };
+    }
     return {
       ok: true as const,
       name: this.options.name, phase: this.battle.phase, round: this.battle.round, result: this.battle.result,
