@@ -3,7 +3,7 @@
 // (gm-view.ts) in place of the crew's controls.
 import type { ErrorReply, SeatReply } from "../src/commands";
 import { actionPanel } from "./actions";
-import type { BattleSession, ConnectionStatus } from "./connection";
+import { newCid, type BattleSession, type ConnectionStatus } from "./connection";
 import { h, replaceChildren } from "./dom";
 import { gmPanel } from "./gm-view";
 import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
@@ -82,12 +82,20 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const chatList = h("ol", { class: "chat plain", testid: "chat-lines" });
   const chatInput = h("input", { name: "chat", maxlength: 500, autocomplete: "off", testid: "chat-input", "aria-label": "Chat message" });
   const chatForm = h("form", { class: "row chat-form", testid: "chat-form" }, chatInput, h("button", { type: "submit", testid: "chat-send" }, "Send"));
+  // Lines sent and not acknowledged yet, by cid: a refused line goes back into the input (when
+  // it is empty) instead of being lost, and lines still unanswered after the battle moved to
+  // another server are sent again with their cid (the server shows each line once).
+  const chatPending = new Map<string, string>();
+  const markChatPending = () => { chatForm.dataset.pending = String(chatPending.size); };
   chatForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = chatInput.value.trim();
     if (!text) return;
-    session.command("chat", { text }, false);
+    const cid = newCid();
+    chatPending.set(cid, text);
+    markChatPending();
     chatInput.value = "";
+    session.command("chat", { text, cid }, false);
   });
   let chatSig = "";
   // Spectators are read-only: the server refuses their chat, so the form says so up front.
@@ -188,15 +196,28 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   session.onSeat((s) => { seat = s; renderSeat(); rerender(true); });
   session.onState(() => { rerender(); renderSeat(); });
   session.onError((e) => {
+    const unsent = e.cid !== undefined ? chatPending.get(e.cid) : undefined;
+    if (unsent !== undefined) {
+      chatPending.delete(e.cid!);
+      markChatPending();
+      if (!chatInput.value) chatInput.value = unsent;
+    }
     errors.unshift(e);
     errors.splice(MAX_ERRORS);
     renderErrors();
   });
-  session.onAck(() => {
+  session.onAck((a) => {
+    if (chatPending.delete(a.cid)) markChatPending();
     // a newer command went through: older refusals are no longer news
     if (errors.length) { errors.splice(0); renderErrors(); }
   });
   session.onStatus(renderStatus);
+  let lastStatus = session.status.kind;
+  session.onStatus((st) => {
+    // The old connection's queue did not follow the battle to its new server: send those lines again.
+    if (st.kind === "connected" && lastStatus === "relocating") for (const [cid, text] of chatPending) session.command("chat", { text, cid }, false);
+    lastStatus = st.kind;
+  });
   const timer = setInterval(tickCountdown, 250);
   rerender();
 

@@ -182,9 +182,13 @@ export class BattleSession {
     return s ? s.round * 256 + s.turnIndex : 0;
   }
 
-  /** Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. */
+  /**
+   * Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. A
+   * `cid` in the payload re-sends an earlier command: the server answers it with the original
+   * reply and applies it once, however often it arrives.
+   */
   command(type: string, payload: Record<string, unknown> = {}, stamp = true): string {
-    const cid = newCid();
+    const cid = typeof payload.cid === "string" ? payload.cid : newCid();
     // Never lose a command silently: once the connection is gone for good, refuse it visibly.
     // While reconnecting the SDK queues it and sends it on reconnection; its cid makes a
     // duplicate harmless and its turn stamp makes a late one come back as `stale`.

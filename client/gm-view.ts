@@ -42,7 +42,8 @@ export function gmPanel(ctx: { state: AnyState; session: BattleSession; catalogu
   const classSel = keep(h("select", { testid: "gm-add-class" }, Object.values(ctx.catalogue).map((c) => option(c.key, c.displayName))), "className");
   const add = actionButton("Add ship", "gm-add", state.phase === "ended" ? "the battle is over" : undefined,
     () => gm("gm:addShip", { ship: { side: sideSel.value, name: nameIn.value.trim() || "Reinforcement", className: classSel.value } }));
-  const present = ships(state).filter((s) => !s.destroyed);
+  // A ship removed in combat stays in the state, marked escaped: only ships still in the fight can be removed.
+  const present = ships(state).filter((s) => !isOut(s));
   const removeSel = h("select", { testid: "gm-remove-ship", "data-key": "gm-remove-ship" }, present.map((s) => option(s.id, `${s.name} (${s.id})`, s.id === draft.removeId)));
   removeSel.addEventListener("change", () => { draft.removeId = removeSel.value; });
   const remove = actionButton("Remove ship", "gm-remove",

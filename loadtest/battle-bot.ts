@@ -1,7 +1,13 @@
-// A scenario for @colyseus/loadtest (interactive TUI, for humans; it never exits — press q).
+// A scenario for @colyseus/loadtest (interactive TUI, for humans; without --duration it never
+// exits — press q).
 //
 //   npx tsx loadtest/battle-bot.ts --endpoint ws://127.0.0.1:2567 --room battle --numClients 6 --output x.log
-//        [--players 5] [--npc 10] [--think-ms 250] [--ruleset ce|mgt2e] [--delay 50]
+//        [--players 5] [--npc 10] [--think-ms 250] [--ruleset ce|mgt2e] [--delay 50] [--duration 20]
+//
+// --duration S: S seconds after every client has joined (or failed to), the bots stop issuing
+// commands, wait (at most GRACE_MS) for the replies still in flight, log one `result {json}` line
+// (seated clients, command counts) and end the tool as SIGTERM does, so its --output file ends
+// with the summary. The CI test (test/load/battle-bot.test.ts) runs it this way and reads that file.
 //
 // Start a server first (`npm start`, or PORT=2567 LOG_LEVEL=warn IDLE_TIMEOUT_SEC=3600 npx tsx src/index.ts).
 // `--room battle` is required by the tool (it refuses to start without --room or --roomId).
@@ -38,11 +44,21 @@ const metrics = new Metrics();
 const gate = new Gate(64);
 const groups = new Map<number, Group>();
 let reporter: NodeJS.Timeout | undefined;
+let stopping = false;
+let seated = 0;
+let settled = 0;
+const durationSec = flag("duration") === undefined ? undefined : Number(flag("duration"));
+if (durationSec !== undefined && !(durationSec > 0)) {
+  console.error("--duration must be a positive number of seconds");
+  process.exit(2);
+}
+/** After the stop, how long replies still in flight may take before they count as unanswered. */
+const GRACE_MS = 10_000;
 
 function groupFor(index: number, endpoint: string): Group {
   let g = groups.get(index);
   if (!g) {
-    g = new Group(index + 1, { endpoint, plan, metrics, gate, stopped: () => false });
+    g = new Group(index + 1, { endpoint, plan, metrics, gate, stopped: () => stopping });
     groups.set(index, g);
   }
   return g;
@@ -57,12 +73,34 @@ async function main(options: Options): Promise<void> {
     console.log(`battles ${metrics.battles.active} active, ${metrics.battles.ended} ended | cmds ${metrics.cmds.sent} sent / ${metrics.cmds.acked} acked / ${metrics.cmds.refused} refused | command→patch p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} ms`);
   }, 5000);
   // resolve once this client holds its first seat, so the tool moves on to the next client
-  await new Promise<void>((resolve, reject) => {
-    const first = (ok: boolean) => (ok ? resolve() : reject(new Error(`client ${options.clientId}: could not take a seat`)));
-    const loop = seat === 0 ? group.gmLoop(first) : group.playerLoop(seat, first);
-    loop.catch((err) => console.error(`client ${options.clientId}: ${(err as Error).message}`));
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const first = (ok: boolean) => (ok ? resolve() : reject(new Error(`client ${options.clientId}: could not take a seat`)));
+      const loop = seat === 0 ? group.gmLoop(first) : group.playerLoop(seat, first);
+      loop.catch((err) => console.error(`client ${options.clientId}: ${(err as Error).message}`));
+    });
+  } finally {
+    // The bounded run plays for --duration once all clients are in, however slow the joins were.
+    if (++settled === options.numClients && durationSec !== undefined) setTimeout(() => { void finish(); }, durationSec * 1000);
+  }
+  seated++;
   console.log(`client ${options.clientId}: seated as ${seat === 0 ? "GM" : `player on p${seat}`} of table ${table + 1}`);
+}
+
+/** The bounded mode: stop, let the replies in flight arrive, log the result, end the tool. */
+async function finish(): Promise<void> {
+  stopping = true;
+  for (const g of groups.values()) g.wake();
+  const graceEnd = Date.now() + GRACE_MS;
+  while (metrics.outstanding.size > 0 && Date.now() < graceEnd) await new Promise((r) => setTimeout(r, 100));
+  const l = metrics.latency.summary();
+  console.log(`result ${JSON.stringify({
+    seated, battles: metrics.battles, cmds: metrics.cmds, unanswered: metrics.outstanding.size,
+    refusedByCode: metrics.refusedByCode, disconnects: metrics.disconnects, otherErrors: metrics.otherErrors,
+    commandToPatchMs: { p50: l.p50, p95: l.p95, p99: l.p99, count: l.count },
+  })}`);
+  // The tool writes its --output summary (with every logged line) on SIGTERM, then exits.
+  process.kill(process.pid, "SIGTERM");
 }
 
 cli(main);

@@ -3,27 +3,31 @@
 // wire state, pushes the patch at once, and replies. No game rule lives here.
 import { randomInt } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { Room, type Client, type AuthContext, ServerError, type Delayed, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
-import { StateView, type Encoder } from "@colyseus/schema";
+import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext, ServerError, type Delayed, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
-  chatMsg, createOptionsSchema, joinOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
+  chatMsg, createOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
   type CreateOptions, type ErrorCode, type ErrorReply, type AckReply, type SeatReply,
   type ShipMessageName, type GmMessageName,
 } from "../src/commands";
 import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
 import { createDice, type SeededDice } from "../src/rules/dice";
-import type { Battle, LogEntry, Role } from "../src/rules/model";
-import { BattleState, ChatLine, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
-import { syncBattle, appendLog } from "../schema/sync";
+import type { Battle, LogEntry } from "../src/rules/model";
+import { BattleState, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
+import { syncBattle, appendLog, appendChat } from "../schema/sync";
 import { Seats, safeEqual, type Seat } from "./seats";
 import { logger } from "../src/server/logger";
 import { notify, type SeatInfo } from "./observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
+import { FullStateSerializer } from "./full-state-serializer";
 import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "./guard";
 import { Blocklist, normaliseIp } from "./blocklist";
+import { decideJoin, parseJoinOptions, refusalVerdict, type AdmitVerdict, type JoinDecision, type JoinTable } from "./admission";
+import { CredentialGuard } from "../src/server/credential-guard";
+import { missedJoinDeadline } from "../src/server/join-deadline";
 import type { Config } from "../src/server/config";
 import type { BattleKeeper, HostedBattle } from "../src/server/persistence/keeper";
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type SeatRecord, type StoredBattle } from "../src/server/persistence/types";
@@ -36,6 +40,12 @@ export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GR
 export const CLOSE_BLOCKED = 4403;
 /** WebSocket close code for a frame over the transport's maxPayload (MAX_PAYLOAD_BYTES). */
 const CLOSE_TOO_BIG = 1009;
+/**
+ * Colyseus' own count of clients and seat reservations (maxClients) locks a room when reached.
+ * Places are counted by the room instead, for authorised joins only (rooms/admission.ts), so this
+ * is only a ceiling far above any honest use: nothing a stranger does can lock a battle.
+ */
+const RESERVATION_CEILING = 1000;
 
 /** Metadata listed for a lobby: nothing secret. */
 export interface BattleMetadata {
@@ -55,7 +65,6 @@ type BattleClient = Client<{ userData: UserData }>;
 
 /** Past replies kept per seat so a re-sent command id gets its original answer. */
 const REPLY_MEMORY = 256;
-const CHAT_KEPT = 50;
 
 export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> implements HostedBattle {
   override state = new BattleState();
@@ -74,6 +83,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private settings = BattleRoom.settings;
   /** Durable battles (set by the server configuration): every accepted change is logged before it is published. */
   static keeper: BattleKeeper | undefined;
+  /** Failed secrets and lock-outs (set by the server configuration; shared by every battle of the process). */
+  static credentials = new CredentialGuard();
   private keeper: BattleKeeper | undefined;
   /** Every accepted change goes through here: logged durably first, published after. */
   private outbox!: DurableOutbox;
@@ -93,6 +104,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private chatSeq = 0;
   private log = logger.child({ room: "battle" });
   private patchMeter = new PatchMeter();
+  /** Full states for joins and reloads, whatever their size (rooms/full-state-serializer.ts). */
+  private serializer = new FullStateSerializer<BattleState>((bytes, bufferBytes) => {
+    this.log.error("full state larger than the worst case the limits allow", { bytes, bufferBytes });
+    notify("stateOverflow", { roomId: this.roomId, bytes, bufferBytes });
+  });
   private guard!: Guard;
   private blocklist!: Blocklist;
   private spectators = new Map<string, Spectator>();
@@ -101,6 +117,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private kicked = new Set<string>();
   /** Sessions whose socket failed a WebSocket protocol check (frame over maxPayload, bad frame): no grace either. */
   private transportErrors = new Map<string, string>();
+  /** Dropped sessions held for RECONNECT_GRACE_SEC, by session id: their seat taken back with its key ends the wait. */
+  private graces = new Map<string, ReturnType<Room["allowReconnection"]>>();
 
   override async onCreate(rawOptions: unknown) {
     this.keeper = BattleRoom.keeper;
@@ -129,6 +147,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     notify("battleCreated", { roomId: this.roomId, name: this.options.name, ruleset: this.options.ruleset });
   }
 
+  /** Colyseus installs its own SchemaSerializer when the state is set: ours takes its place. */
+  override setSerializer(serializer: Serializer<BattleState>) {
+    super.setSerializer(serializer instanceof SchemaSerializer ? this.serializer : serializer);
+  }
+
   /** Rebuilds a battle from its durable log, under its old room id (after its process died or drained). */
   private restoreFrom(stored: StoredBattle) {
     this.roomId = stored.id;
@@ -155,9 +178,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       } else if (rec.k === "unseat") {
         this.seats.remove(rec.seatId);
         this.replies.delete(rec.seatId);
+        const gm = rec.by ? seats.get(rec.by) : undefined;
+        if (gm && rec.cid) this.remember(gm, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 } });
       } else {
-        this.state.chat.push(new ChatLine().assign({ seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at }));
-        if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+        appendChat(this.state, { seq: ++this.chatSeq, from: rec.from, fromName: rec.fromName, text: rec.text, at: rec.at });
+        const seat = seats.get(rec.from);
+        if (seat && rec.cid) this.remember(seat, rec.cid, { kind: "ack", reply: { cid: rec.cid, type: "chat", version: this.battle.version, events: 0 } });
       }
       if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
     }
@@ -188,7 +214,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** What a new and a restored battle share: settings, wire state, message handlers, timers. */
   private begin() {
     this.password = this.options.password;
-    this.maxClients = this.options.maxPlayers + 1 + (this.options.allowSpectators ? LIMITS.maxSpectators : 0);
+    this.maxClients = RESERVATION_CEILING;
     this.patchRate = this.settings.PATCH_RATE_MS;
     // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
     this.maxMessagesPerSecond = this.settings.MAX_MESSAGES_PER_SEC;
@@ -221,42 +247,49 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Admission> {
     if (this.frozen) throw new ServerError(503, "the battle is moving to another server: join again in a moment");
     const ip = normaliseIp(context.ip);
-    if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
+    const decision = await this.decide(rawOptions, ip);
     // The creator's first join carries the create options; it becomes the GM.
-    if (!this.seats.gm) return { kind: "seat", seat: await this.durableSeat(this.seats.add("gm", this.options.gmName, "", [])), ip };
-    const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
-    if (!parsed.success) throw new ServerError(400, `invalid join options: ${zodMessage(parsed.error)}`);
-    const opts = parsed.data;
+    if (decision === "creator") return { kind: "seat", seat: await this.durableSeat(this.seats.add("gm", this.options.gmName, "", [])), ip };
+    if (decision.kind === "spectator") return { kind: "spectator", name: decision.name, ip };
+    if (decision.kind === "newPlayer") {
+      return { kind: "seat", seat: await this.durableSeat(this.seats.add("player", decision.name, decision.shipId, decision.positions)), ip };
+    }
+    return { kind: "seat", seat: decision.seat, ip };
+  }
 
+  /**
+   * The matchmaking step asks here, on the battle's own process, before any seat is reserved
+   * (src/server/matchmaking-guard.ts): would this join be admitted? Nothing is created; failed
+   * secrets are counted. `ip` is the request's peer address.
+   */
+  async admit(rawOptions: unknown, ip: string | undefined): Promise<AdmitVerdict> {
+    try {
+      if (this.frozen) return { ok: false, status: 503, error: "the battle is moving to another server: join again in a moment", retryAfterSec: 1 };
+      const decision = await this.decide(rawOptions, normaliseIp(ip));
+      // Until its creator is in, a battle is locked: the creator joins through `create`, never by id.
+      if (decision === "creator") return { ok: false, status: 409, error: "the battle is not open yet" };
+      return { ok: true };
+    } catch (err) {
+      return refusalVerdict(err);
+    }
+  }
+
+  /** Blocks first (intrusion detection), then the join rules (rooms/admission.ts). Throws a ServerError to refuse. */
+  private async decide(rawOptions: unknown, ip: string | undefined): Promise<JoinDecision | "creator"> {
+    if (this.settings.IDS_BLOCK_IP && await this.blocklist.isBlocked("ip", ip)) return this.refuseBlocked(ip, "IP address");
+    if (!this.seats.gm) return "creator";
+    const opts = parseJoinOptions(rawOptions);
     const key = opts.gmKey ?? opts.seatKey;
     if (key && await this.blocklist.isBlocked("key", key)) return this.refuseBlocked(ip, "seat key");
-    if (opts.gmKey) {
-      const gm = this.seats.gm;
-      if (!safeEqual(gm.key, opts.gmKey)) throw new ServerError(403, "wrong GM key");
-      return { kind: "seat", seat: gm, ip };
-    }
-    if (opts.seatKey) {
-      const seat = this.seats.byKey(opts.seatKey);
-      if (!seat || seat.role !== "player") throw new ServerError(403, "unknown seat key");
-      return { kind: "seat", seat, ip };
-    }
-    if (this.password !== undefined && !(opts.password !== undefined && safeEqual(this.password, opts.password))) {
-      this.log.warn("join refused: wrong password", { ip });
-      throw new ServerError(403, "wrong password");
-    }
-    if (opts.spectator) {
-      if (!this.options.allowSpectators) throw new ServerError(403, "this battle allows no spectators");
-      if (this.spectators.size >= LIMITS.maxSpectators) throw new ServerError(403, "no room for more spectators");
-      return { kind: "spectator", name: opts.name ?? "Spectator", ip };
-    }
-    if (!opts.name || !opts.shipId || !opts.positions) throw new ServerError(400, "name, shipId and positions are required to take a seat");
-    const ship = this.battle.ships[opts.shipId];
-    if (!ship || ship.side !== "players") throw new ServerError(400, `no player ship '${opts.shipId}'`);
-    if (this.seats.players.length >= this.options.maxPlayers) throw new ServerError(403, "the battle is full");
-    const positions = [...new Set(opts.positions)] as Role[];
-    const taken = this.seats.conflicts(ship.id, positions);
-    if (taken.length) throw new ServerError(409, `position already taken on ${ship.id}: ${taken.join(", ")}`);
-    return { kind: "seat", seat: await this.durableSeat(this.seats.add("player", opts.name, ship.id, positions)), ip };
+    return decideJoin(this.joinTable(), opts, ip);
+  }
+
+  private joinTable(): JoinTable {
+    return {
+      roomId: this.roomId, seats: this.seats, password: this.password, battle: this.battle, credentials: BattleRoom.credentials,
+      maxPlayers: this.options.maxPlayers, allowSpectators: this.options.allowSpectators,
+      maxSpectators: LIMITS.maxSpectators, spectators: this.spectators.size,
+    };
   }
 
   /** A new seat is logged before its key goes out, so it survives a move to another process. */
@@ -285,6 +318,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (!this.autoDispose) this.autoDispose = true;
     const previous = seat.sessionId ? this.clients.getById(seat.sessionId) : undefined;
     if (previous && previous !== client) previous.leave(4000, "seat taken over by a newer connection");
+    // The seat's last connection dropped and is held for reconnection: this join with the key (a
+    // reload, or the client's rejoin once its quick reconnection attempts gave up) is that client back.
+    const held = seat.sessionId && seat.sessionId !== client.sessionId ? this.graces.get(seat.sessionId) : undefined;
     this.seats.bind(seat, client.sessionId);
     this.patchMeter.attach(client);
     this.watchTransport(client);
@@ -304,6 +340,11 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
     notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
+    if (held) {
+      // Nobody will reconnect the old session any more: free it now (onLeave), not when the grace expires.
+      held.reject?.(new Error("the seat was taken back by a newer connection"));
+      notify("reconnected", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId });
+    }
   }
 
   /**
@@ -347,12 +388,18 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.log.warn("connection closed for a protocol violation", { seat: client.userData?.seatId, ip: client.userData?.ip, reason: this.closeReason(client.sessionId, code) });
     }
     // A kicked or misbehaving connection gets no grace: coming back means joining again, through onAuth.
-    const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator;
+    // A connection closed for not finishing its join handshake in time holds nothing either.
+    const misbehaved = this.kicked.has(client.sessionId) || protocolError || client.userData?.spectator || missedJoinDeadline(client);
     if (!misbehaved && this.settings.RECONNECT_GRACE_SEC > 0) {
+      const grace = this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+      this.graces.set(client.sessionId, grace);
       try {
-        await this.allowReconnection(client, this.settings.RECONNECT_GRACE_SEC);
+        await grace;
       } catch {
-        // grace expired: onLeave frees the connection; the seat stays, reclaimable with its key
+        // grace expired, or the seat was taken back with its key: onLeave frees the connection;
+        // the seat stays, reclaimable with its key
+      } finally {
+        this.graces.delete(client.sessionId);
       }
     }
   }
@@ -417,7 +464,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
    * its private serializer; the sizer encodes into its own buffer and changes nothing.
    */
   encodedStateBytes(): number {
-    const encoder = (this as unknown as { _serializer: { encoder: Encoder<BattleState> } })._serializer.encoder;
+    const encoder = this.serializer.stateEncoder;
     const views: StateView[] = [];
     for (const client of this.clients) if (client.view) views.push(client.view);
     return encodedStateBytes(encoder, views);
@@ -498,6 +545,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /** The GM frees a player's seat (the player is gone) so that somebody else can take it. */
   private releaseSeat(client: BattleClient, gm: Seat, msg: { cid: string; seatId: string }) {
+    if (this.answeredBefore(client, gm, msg.cid)) return;
     const seat = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
     if (!seat) return this.reject(client, "gm:releaseSeat", "unknownSeat", `no player seat '${msg.seatId}'`, msg.cid, gm);
     if (seat.sessionId) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
@@ -506,7 +554,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.replies.delete(seat.seatId);
     const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
-    this.outbox.commit({ k: "unseat", seatId: seat.seatId }, () => {
+    this.outbox.commit({ k: "unseat", seatId: seat.seatId, by: gm.seatId, cid: msg.cid }, () => {
       this.state.crew.delete(seat.seatId);
       this.updateMetadata();
       this.broadcastPatch();
@@ -516,28 +564,27 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     });
   }
 
+  /** A chat line is a command like any other: logged, then shown and acknowledged; a re-sent cid shows nothing twice. */
   private onChat(client: BattleClient, seat: Seat, payload: unknown) {
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return this.reject(client, "chat", "invalid", zodMessage(parsed.error), cidOf(payload));
-    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", parsed.data.cid);
+    const { cid, text } = parsed.data;
+    if (this.answeredBefore(client, seat, cid)) return;
+    if (this.frozen) return this.reject(client, "chat", "unavailable", "the battle is moving to another server", cid);
     const at = Date.now();
-    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: parsed.data.text, at }, () => {
-      const line = new ChatLine().assign({ seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text: parsed.data.text, at });
-      this.state.chat.push(line);
-      if (this.state.chat.length > CHAT_KEPT) this.state.chat.splice(0, this.state.chat.length - CHAT_KEPT);
+    const ack: AckReply = { cid, type: "chat", version: this.battle.version, events: 0 };
+    this.remember(seat, cid, { kind: "ack", reply: ack });
+    this.outbox.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text, at, cid }, () => {
+      appendChat(this.state, { seq: ++this.chatSeq, from: seat.seatId, fromName: seat.name, text, at });
       this.broadcastPatch();
-      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid: parsed.data.cid });
+      client.send("ack", ack);
+      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(seat), ip: client.userData?.ip, type: "chat", cid });
     });
   }
 
   /** Validate-free core shared by every command: idempotency, staleness, engine, sync, reply. */
   private run(client: BattleClient, seat: Seat, type: string, cid: string, v: number | undefined, actor: Actor, cmd: Command) {
-    const earlier = this.replies.get(seat.seatId)?.get(cid);
-    if (earlier) {
-      // An original reply still waiting for its log append goes out after it, never before.
-      this.outbox.later(() => client.send(earlier.kind, earlier.reply));
-      return;
-    }
+    if (this.answeredBefore(client, seat, cid)) return;
     if (this.frozen) return this.reject(client, type, "unavailable", "the battle is moving to another server: re-send once reconnected", cid);
     if (v !== undefined && v !== this.turnStamp()) {
       return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${this.turnStamp()}`, cid, seat);
@@ -650,6 +697,17 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.seats.ofSession(client.sessionId);
     if (!seat) this.reject(client, type, "notSeated", "this connection holds no seat", cidOf(payload));
     return seat;
+  }
+
+  /**
+   * A command id this seat sent before (any message type): its original reply goes out again and
+   * nothing is applied. A reply still waiting for its log append goes out after it, never before.
+   */
+  private answeredBefore(client: BattleClient, seat: Seat, cid: string): boolean {
+    const earlier = this.replies.get(seat.seatId)?.get(cid);
+    if (!earlier) return false;
+    this.outbox.later(() => client.send(earlier.kind, earlier.reply));
+    return true;
   }
 
   private remember(seat: Seat, cid: string, reply: Remembered) {
@@ -785,10 +843,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return this.battle;
   }
 
-  /** The full combat log and replay record, for the GM only (GET /api/battles/:id/log). */
-  exportLog(gmKey: unknown) {
+  /** The full combat log and replay record, for the GM only (GET /api/battles/:id/log); `ip` is the request's peer address. */
+  exportLog(gmKey: unknown, ip?: string) {
+    const locked = BattleRoom.credentials.battleLocked(this.roomId, ip, "GM key");
+    if (locked) return { ok: false as const, status: 429, error: locked.message, retryAfterSec: locked.retryAfterSec };
     const gm = this.seats.gm;
-    if (!gm || typeof gmKey !== "string" || !safeEqual(gm.key, gmKey)) return { ok: false as const };
+    if (!gm || typeof gmKey !== "string" || !safeEqual(gm.key, gmKey)) {
+      BattleRoom.credentials.battleFailed(this.roomId, ip, "GM key");
+      return { ok: false as const, status: 403, error: "wrong GM key" };
+    }
     return {
       ok: true as const,
       name: this.options.name, phase: this.battle.phase, round: this.battle.round, result: this.battle.result,

@@ -20,10 +20,17 @@ export interface MessageAccepted { roomId: string; seat?: SeatInfo; ip?: string;
  * Intrusion detection and abuse limits. `kind`: strike (a refusal that counts towards a kick),
  * rateLimited, kicked (strikes over the limit: connection closed, key/IP blocked), blockedJoin
  * (a blocked key or IP tried to join), protocolKick (Colyseus closed the connection: message flood
- * over MAX_MESSAGES_PER_SEC or an undecodable frame), httpRateLimited.
+ * over MAX_MESSAGES_PER_SEC or an undecodable frame), httpRateLimited; guessed secrets
+ * (src/server/credential-guard.ts): authFailed (a wrong password, seat key, GM key or operator
+ * credential), lockedOut (a lock-out began), authLocked (an attempt refused during a lock-out);
+ * capRefused (a battle or connection over a cap), joinTimeout (a WebSocket closed for not finishing
+ * its join handshake in time), bodyTooLarge (an HTTP body over MAX_HTTP_BODY_BYTES).
  */
+export type SecurityEventKind =
+  | "strike" | "rateLimited" | "kicked" | "blockedJoin" | "protocolKick" | "httpRateLimited"
+  | "authFailed" | "lockedOut" | "authLocked" | "capRefused" | "joinTimeout" | "bodyTooLarge";
 export interface SecurityEvent {
-  kind: "strike" | "rateLimited" | "kicked" | "blockedJoin" | "protocolKick" | "httpRateLimited";
+  kind: SecurityEventKind;
   roomId?: string; seat?: SeatInfo; ip?: string; type?: string; reason: string;
 }
 export interface ConnectionEvent { roomId: string; seat?: SeatInfo; sessionId: string; ip?: string }
@@ -41,6 +48,11 @@ export interface BattleObserver {
   patchSent?(e: { roomId: string; latencyMs: number }): void;
   /** Every METRICS_SAMPLE_MS: the encoded full-state size and the patches/bytes broadcast since the last sample. */
   stateSampled?(e: { roomId: string; stateBytes: number; patches: number; patchBytes: number }): void;
+  /**
+   * A full state was larger than the buffer sized for the worst case the limits allow (it was still
+   * sent whole, from a grown buffer): a limit or the wire budget is wrong somewhere.
+   */
+  stateOverflow?(e: { roomId: string; bytes: number; bufferBytes: number }): void;
   joined?(e: ConnectionEvent): void;
   dropped?(e: ConnectionEvent): void;
   reconnected?(e: ConnectionEvent): void;

@@ -2,10 +2,17 @@
 // is not a change for @colyseus/schema, so re-syncing a ship costs only what moved.
 import { ArraySchema } from "@colyseus/schema";
 import type { Battle, LogEntry, Ship } from "../src/rules/model";
-import { BattleState, LogEntryState, MissileState, Modifier, ShipState, TurretState } from "./BattleState";
+import { BattleState, ChatLine, LogEntryState, MissileState, Modifier, ShipState, TurretState } from "./BattleState";
+import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWireBytes, logEntryWireBytes, type ChatLineFields } from "./wire-budget";
 
-/** How many rounds of combat log the wire state keeps; the full log stays on the server. */
-export const LOG_ROUNDS_KEPT = 10;
+/** Each wire item's size bound, and the running totals per state, so trimming never re-measures. */
+const itemBytes = new WeakMap<LogEntryState | ChatLine, number>();
+const totals = new WeakMap<BattleState, { log: number; chat: number }>();
+function totalsOf(state: BattleState) {
+  let t = totals.get(state);
+  if (!t) totals.set(state, (t = { log: 0, chat: 0 }));
+  return t;
+}
 
 export function syncBattle(state: BattleState, battle: Battle, activeShipId: string): void {
   state.ruleset = battle.ruleset;
@@ -100,11 +107,13 @@ function syncStrings(target: ArraySchema<string>, source: readonly string[]): vo
 }
 
 /**
- * Appends new log entries and drops those older than the rounds kept on the wire. Returns the
- * entries that carry a hidden detail, for the room to reveal to the clients entitled to it.
+ * Appends new log entries and drops the oldest ones beyond what the wire keeps (LOG_ROUNDS_KEPT
+ * rounds, LOG_WIRE_BYTES). Returns the entries that carry a hidden detail, for the room to reveal
+ * to the clients entitled to it.
  */
 export function appendLog(state: BattleState, events: LogEntry[]): LogEntryState[] {
   const withDetail: LogEntryState[] = [];
+  const total = totalsOf(state);
   for (const e of events) {
     const entry = new LogEntryState().assign({
       seq: e.seq, round: e.round, actor: e.actor, action: e.action, target: e.target ?? "", total: e.total ?? 0,
@@ -117,11 +126,35 @@ export function appendLog(state: BattleState, events: LogEntry[]): LogEntryState
       for (const m of e.modifiers) entry.detailModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
       withDetail.push(entry);
     }
+    const bytes = logEntryWireBytes(e);
+    itemBytes.set(entry, bytes);
+    total.log += bytes;
     state.log.push(entry);
   }
   const oldest = state.round - LOG_ROUNDS_KEPT + 1;
   let drop = 0;
-  while (drop < state.log.length && state.log[drop].round < oldest) drop++;
+  while (drop < state.log.length && (state.log[drop].round < oldest || total.log > LOG_WIRE_BYTES)) {
+    total.log -= itemBytes.get(state.log[drop]) ?? 0;
+    drop++;
+  }
+  // An entry dropped at once (a single command's events over the budget) is never revealed.
+  const kept = drop > 0 ? withDetail.filter((e) => state.log.indexOf(e) >= drop) : withDetail;
   if (drop > 0) state.log.splice(0, drop);
-  return withDetail;
+  return kept;
+}
+
+/** Appends a chat line and drops the oldest beyond what the wire keeps (CHAT_KEPT lines, CHAT_WIRE_BYTES). */
+export function appendChat(state: BattleState, line: ChatLineFields & { seq: number; at: number }): void {
+  const total = totalsOf(state);
+  const chat = new ChatLine().assign(line);
+  const bytes = chatLineWireBytes(line);
+  itemBytes.set(chat, bytes);
+  total.chat += bytes;
+  state.chat.push(chat);
+  let drop = 0;
+  while (drop < state.chat.length - 1 && (state.chat.length - drop > CHAT_KEPT || total.chat > CHAT_WIRE_BYTES)) {
+    total.chat -= itemBytes.get(state.chat[drop]) ?? 0;
+    drop++;
+  }
+  if (drop > 0) state.chat.splice(0, drop);
 }

@@ -1,10 +1,8 @@
 // The server definition, shared by `npm start` (src/index.ts) and the tests (@colyseus/testing boot).
 import http from "node:http";
-import path from "node:path";
 import fs from "node:fs";
 import express from "express";
 import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
-import { WebSocketTransport } from "@colyseus/ws-transport";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { BattleRoom } from "../rooms/BattleRoom";
@@ -16,15 +14,20 @@ import { SHIP_CLASSES } from "./data/ships";
 import { Telemetry } from "./observability/telemetry";
 import { mountObservability } from "./observability/routes";
 import { BattleKeeper } from "./server/persistence/keeper";
-
-export const PUBLIC_DIR = path.resolve(__dirname, "..", "public");
+import { PUBLIC_DIR } from "./server/paths";
+import { CredentialGuard } from "./server/credential-guard";
+import { Capacity } from "./server/capacity";
+import { GuardedTransport } from "./server/transport";
+import { installMatchmakingPolicy } from "./server/matchmaking-guard";
+import { normaliseIp } from "../rooms/blocklist";
 
 /**
  * The HTTP server under the WebSocket transport. A connection that never finishes its handshake
  * (a socket that connects and stays silent) is closed after HANDSHAKE_TIMEOUT_SEC; a WebSocket
- * that names no room is closed by Colyseus itself within a second.
+ * that names no room is closed by Colyseus itself within a second, one that does not acknowledge
+ * its join after HANDSHAKE_TIMEOUT_SEC by the transport (src/server/transport.ts).
  */
-function createHttpServer(config: Config): http.Server {
+function createHttpServer(config: Config, capacity: Capacity): http.Server {
   const ms = config.HANDSHAKE_TIMEOUT_SEC * 1000;
   const server = http.createServer({
     headersTimeout: ms,
@@ -35,7 +38,7 @@ function createHttpServer(config: Config): http.Server {
   // that never sends a byte. ws clears it on upgrade, so joined WebSockets are not affected.
   server.setTimeout(ms);
   // headers, CORS, methods, blocked IPs and rate limits ahead of Colyseus' router and express
-  guardHttpServer(server, config);
+  guardHttpServer(server, config, capacity);
   return server;
 }
 
@@ -69,18 +72,25 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   const telemetry = new Telemetry(config).start();
   // The audit trail observes every battle of this server; detached and flushed on shutdown.
   const audit = installAudit(config);
+  // Brute-force protection and resource caps (docs/security.md), shared by every battle of this process.
+  const credentials = new CredentialGuard(config);
+  BattleRoom.credentials = credentials;
+  const capacity = new Capacity(config);
+  const restoreMatchmaking = installMatchmakingPolicy(capacity);
+  telemetry.metrics.live.lockouts = () => credentials.activeLocks();
+  telemetry.metrics.live.atCapacity = () => capacity.load().atCapacity;
   const server = defineServer({
     greet: false,
     logger: colyseusLogger(),
     ...scaleOut,
     ...(keeper && config.REDIS_URL ? { selectProcessIdToCreateRoom: () => keeper.selectProcess() } : {}),
     gracefullyShutdown: opts.gracefulShutdown ?? true,
-    transport: new WebSocketTransport({
-      server: createHttpServer(config),
+    transport: new GuardedTransport({
+      server: createHttpServer(config, capacity),
       maxPayload: config.MAX_PAYLOAD_BYTES,
       pingInterval: config.PING_INTERVAL_MS,
       pingMaxRetries: config.PING_MAX_RETRIES,
-    }),
+    }, capacity, config.HANDSHAKE_TIMEOUT_SEC * 1000),
     rooms: {
       battle: defineRoom(BattleRoom).enableRealtimeListing(),
       lobby: defineRoom(LobbyRoom),
@@ -89,11 +99,15 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       // Security headers, CORS and rate limits are set for every route by the gate (src/server/http-guard.ts).
       app.disable("x-powered-by");
       app.get("/health", (_req, res) => { res.json({ status: "ok" }); });
+      // Not ready while draining, without Redis, or at a cap: a load balancer then sends new battles elsewhere.
       app.get("/ready", async (_req, res) => {
         const r = keeper ? await keeper.readiness() : { ready: true, draining: false, redis: config.REDIS_URL ? "unchecked" : "none", battles: 0 };
-        res.status(r.ready ? 200 : 503).json(r);
+        const load = capacity.load();
+        const ready = r.ready && !load.atCapacity;
+        if (load.atCapacity) res.set("Retry-After", String(config.CAPACITY_RETRY_AFTER_SEC));
+        res.status(ready ? 200 : 503).json({ ...r, ready, atCapacity: load.atCapacity, capacity: load });
       });
-      mountObservability(app, config, telemetry);
+      mountObservability(app, config, telemetry, credentials);
       app.get("/api/catalogue", (_req, res) => { res.json(SHIP_CLASSES); });
       // The lobby listing over HTTP: metadata only, never keys or passwords.
       app.get("/api/battles", async (_req, res) => {
@@ -121,8 +135,12 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
         const key = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
         if (!key) { res.status(401).json({ error: "GM key required (Authorization: Bearer <gmKey>)" }); return; }
         try {
-          const out = await matchMaker.remoteRoomCall<BattleRoom>(req.params.roomId, "exportLog", [key]);
-          if (!out?.ok) { res.status(403).json({ error: "wrong GM key" }); return; }
+          const out = await matchMaker.remoteRoomCall<BattleRoom>(req.params.roomId, "exportLog", [key, normaliseIp(req.socket.remoteAddress)]);
+          if (!out?.ok) {
+            if (out?.retryAfterSec) res.set("Retry-After", String(out.retryAfterSec));
+            res.status(out?.status ?? 403).json({ error: out?.error ?? "wrong GM key" });
+            return;
+          }
           res.json(out);
         } catch {
           res.status(404).json({ error: "no such battle" });
@@ -144,6 +162,8 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   // Colyseus keeps a single shutdown callback: everything that must close goes in this one.
   server.onShutdown(async () => {
     telemetry.stop();
+    restoreMatchmaking();
+    capacity.close();
     await keeper?.close();
     await audit.close();
   });

@@ -1,5 +1,6 @@
-// Entry point for `npm start`.
-// Must stay first: Node 20 has no global WebSocket, and Colyseus reconnection needs one.
+// Entry point: `npm start` and the production image run its build, dist/server/index.js
+// (scripts/build-server.ts); the load runner and `npm run cluster` run it through tsx.
+// Must stay first: Colyseus reconnection needs a global WebSocket (Node 20 has none).
 import "./server/polyfills";
 
 import { loadConfig, ConfigError } from "./server/config";

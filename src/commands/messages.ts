@@ -19,7 +19,7 @@ export const repairMsg = z
 export const sensorLockMsg = z.strictObject({ ...base, targetId: shipId });
 export const coordinateMsg = z.strictObject({ ...base, mode: z.enum(["initiative", "pool"]) });
 export const endTurnMsg = z.strictObject({ ...base });
-export const chatMsg = z.strictObject({ cid: commandId.optional(), text: cleanText(LIMITS.chat, "NFC") });
+export const chatMsg = z.strictObject({ cid: commandId, text: cleanText(LIMITS.chat, "NFC") });
 
 /** Ship commands as the GM sends them for an NPC ship inside `gm:act`. */
 export const shipCommandForGm = z.discriminatedUnion("type", [

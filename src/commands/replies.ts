@@ -2,7 +2,7 @@
 export type ErrorCode =
   | "invalid" | "forbidden" | "wrongPhase" | "notYourTurn" | "alreadyActed" | "unknownShip" | "unknownTurret"
   | "invalidTarget" | "wrongWeapon" | "noAmmo" | "outOfRange" | "systemDisabled" | "noReactionsLeft"
-  | "nothingToRepair" | "tooManyShips" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse"
+  | "nothingToRepair" | "tooManyShips" | "tooManyMissiles" | "stale" | "rateLimited" | "notSeated" | "unknownSeat" | "seatInUse"
   /** the battle is moving to another process (drain, takeover): re-send once reconnected */
   | "unavailable"
   /** a spectator sent a message: spectators are read-only */

@@ -32,3 +32,11 @@ export const POINT_DEFENSE_STEP_DM = -1;
  */
 export const SMART_TO_HIT = 8;
 export const SMART_MAX_REATTACKS = 2;
+
+/**
+ * Missiles a battle may have in flight at once. Not an SRD rule but a server limit, like the ship
+ * counts: every missile in flight is on the wire, and the full state a joining client downloads must
+ * stay within its budget for any battle the limits allow (docs/performance.md, "State-size budget").
+ * 150 is five full triple-rack volleys from every player ship and every NPC ship at once.
+ */
+export const MAX_MISSILES_IN_FLIGHT = 150;

@@ -72,6 +72,7 @@ export type RejectCode =
   | "noReactionsLeft"
   | "nothingToRepair"
   | "tooManyShips"
+  | "tooManyMissiles"  // the battle's missiles in flight are at MAX_MISSILES_IN_FLIGHT
   | "stale";           // a system timeout for a turn that has already moved on
 
 export type ApplyResult =

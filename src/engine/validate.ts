@@ -1,5 +1,6 @@
 // Full validation of a command against the battle, before anything is mutated.
-import { WEAPONS } from "../data/weapons";
+import { MOUNT_WEAPONS, WEAPONS } from "../data/weapons";
+import { MAX_MISSILES_IN_FLIGHT } from "../data/missiles";
 import { canManoeuvre } from "../rules/pilot";
 import { flightRounds } from "../rules/missiles";
 import { rangeDM, shiftBand } from "../rules/range";
@@ -160,6 +161,10 @@ function validateTurret(battle: Battle, ship: Ship, cmd: Extract<ShipCommand, { 
   if (cmd.type === "fire") {
     return rangeDM(battle.ruleset, tu.weapon, band) === null ? no("outOfRange", `${w.name} cannot reach ${band}`) : null;
   }
-  if ((cmd.missile === "smart" ? tu.smartMissiles : tu.missiles) <= 0) return no("noAmmo", `no ${cmd.missile} missiles left`);
+  const stock = cmd.missile === "smart" ? tu.smartMissiles : tu.missiles;
+  if (stock <= 0) return no("noAmmo", `no ${cmd.missile} missiles left`);
+  if (battle.missiles.length + Math.min(stock, MOUNT_WEAPONS[tu.mount]) > MAX_MISSILES_IN_FLIGHT) {
+    return no("tooManyMissiles", `${battle.missiles.length} missiles are in flight; a battle holds at most ${MAX_MISSILES_IN_FLIGHT}`);
+  }
   return flightRounds(battle.ruleset, band) === null ? no("outOfRange", `no missile launch at ${band}`) : null;
 }

@@ -26,9 +26,16 @@ function defaultMetrics(): Registry {
   return processMetrics;
 }
 
+/** Figures read at every scrape from the parts of the server that own them (set by src/app.config.ts). */
+export interface LiveSources {
+  lockouts(): Record<string, number>;
+  atCapacity(): boolean;
+}
+
 export function createMetrics(processLabel: string) {
   const own = new Registry();
   const r = [own];
+  const live: Partial<LiveSources> = {};
 
   const m = {
     connections: new Gauge({ name: "traveller_connections", help: "Client connections open now (dropped clients waiting to reconnect included)", registers: r }),
@@ -45,8 +52,18 @@ export function createMetrics(processLabel: string) {
     }),
     rejections: new Counter({ name: "traveller_command_rejections_total", help: "Rejected commands by error code", labelNames: ["reason"] as const, registers: r }),
     securityEvents: new Counter({
-      name: "traveller_security_events_total", help: "Security events (docs/security.md): strikes, rate limits, kicks, blocked joins, protocol kicks, HTTP rate limits",
+      name: "traveller_security_events_total",
+      help: "Security events (docs/security.md): strikes, rate limits, kicks, blocked joins, protocol kicks, HTTP rate limits, wrong secrets, lock-outs, refused caps, join timeouts, oversized bodies",
       labelNames: ["kind"] as const, registers: r,
+    }),
+    authLockouts: new Gauge({
+      name: "traveller_auth_lockouts_active", help: "Subjects locked out for wrong secrets now, by scope (battle_ip, ip, operator_ip)",
+      labelNames: ["scope"] as const, registers: r,
+      collect() { for (const [scope, n] of Object.entries(live.lockouts?.() ?? {})) this.labels(scope).set(n); },
+    }),
+    atCapacity: new Gauge({
+      name: "traveller_at_capacity", help: "1 while this process is at MAX_BATTLES or MAX_CONNECTIONS (/ready answers 503)", registers: r,
+      collect() { this.set(live.atCapacity?.() ? 1 : 0); },
     }),
     commandDuration: new Histogram({
       name: "traveller_command_duration_seconds", help: "Time to apply an accepted command (engine, state sync, views)", buckets: LATENCY_BUCKETS, registers: r,
@@ -59,6 +76,9 @@ export function createMetrics(processLabel: string) {
     stateBytes: new Histogram({ name: "traveller_battle_state_bytes", help: "Sampled encoded full-state size of each battle (largest view)", buckets: STATE_BUCKETS, registers: r }),
     stateMaxBytes: new Gauge({ name: "traveller_battle_state_max_bytes", help: "Largest encoded state among open battles at the last sample", registers: r }),
     stateOversize: new Gauge({ name: "traveller_battles_state_oversize", help: "Open battles whose last sampled state exceeded ALERT_STATE_BYTES", registers: r }),
+    stateOverflows: new Counter({
+      name: "traveller_state_buffer_overflows_total", help: "Full states larger than the buffer sized for the worst case the limits allow (sent whole, but a bug)", registers: r,
+    }),
     stateOversizeSamples: new Counter({ name: "traveller_battle_state_oversize_samples_total", help: "State samples above ALERT_STATE_BYTES", registers: r }),
     // The figures the in-process alerts compare with their thresholds, over the last sample interval.
     loopLag: new Gauge({ name: "traveller_event_loop_lag_p99_seconds", help: "Event-loop delay p99 over the last sample interval, timer resolution removed", registers: r }),
@@ -74,9 +94,11 @@ export function createMetrics(processLabel: string) {
   };
   // Series that exist from the start read 0 instead of being absent (rate() and alerts need them).
   for (const a of ALERTS) { m.alertActive.labels(a).set(0); m.alertsRaised.labels(a).inc(0); }
+  for (const k of ["authFailed", "lockedOut", "authLocked", "capRefused"]) m.securityEvents.labels(k).inc(0);
+  for (const s of ["battle_ip", "ip", "operator_ip"]) m.authLockouts.labels(s).set(0);
   const registry = Registry.merge([defaultMetrics(), own]);
   registry.setDefaultLabels({ process: processLabel });
-  return { ...m, registry };
+  return { ...m, registry, live };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -8,17 +8,17 @@ import type { Config } from "../server/config";
 import { logger } from "../server/logger";
 import { adminCredentials, requireAdmin, requireBearer } from "../server/admin-auth";
 import type { Telemetry } from "./telemetry";
+import { DASHBOARD_DIR } from "../server/paths";
+import type { CredentialGuard } from "../server/credential-guard";
 
-/** The dashboard page and its assets, built by scripts/build-client.ts (kept out of the public client). */
-export const DASHBOARD_DIR = path.resolve(__dirname, "..", "..", "dist", "dashboard");
 const DASHBOARD_ASSETS = new Set(["dashboard.js", "dashboard.js.map", "dashboard.css", "uPlot.min.css"]);
 
 /** Relaxed only for the monitor's own bundled panel: it injects style elements at run time. */
 const MONITOR_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-export function mountObservability(app: Application, config: Config, telemetry: Telemetry): void {
+export function mountObservability(app: Application, config: Config, telemetry: Telemetry, credentials: CredentialGuard): void {
   if (config.METRICS_TOKEN) {
-    app.get("/metrics", requireBearer(config.METRICS_TOKEN), metricsHandler(telemetry));
+    app.get("/metrics", requireBearer(config.METRICS_TOKEN, credentials), metricsHandler(telemetry));
   } else if (config.NODE_ENV !== "production") {
     app.get("/metrics", metricsHandler(telemetry));
   } else {
@@ -35,7 +35,7 @@ export function mountObservability(app: Application, config: Config, telemetry: 
     logger.info("operator pages: /colyseus and /dev/dashboard (generated password, set ADMIN_PASSWORD to choose one)",
       { user: creds.user, password: creds.password });
   }
-  const guard = requireAdmin(creds);
+  const guard = requireAdmin(creds, credentials);
 
   app.use("/colyseus", guard, (_req, res, next) => { res.setHeader("Content-Security-Policy", MONITOR_CSP); next(); }, monitor());
 

@@ -153,6 +153,10 @@ export class Telemetry implements BattleObserver {
     }
   }
 
+  stateOverflow() {
+    this.metrics.stateOverflows.inc();
+  }
+
   joined() {
     this.connections++;
     this.metrics.connections.set(this.connections);

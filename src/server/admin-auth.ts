@@ -6,10 +6,14 @@
 // - METRICS_TOKEN guards /metrics with `Authorization: Bearer <token>`. Unset: /metrics is open in
 //   development/test and not mounted in production.
 // Every comparison hashes both sides first and compares digests in constant time, so neither the
-// content nor the length of a secret leaks through timing.
+// content nor the length of a secret leaks through timing. Failures are counted per IP by the
+// CredentialGuard: after AUTH_FAILURES_PER_IP_ADMIN of them the IP is locked out (429 with
+// Retry-After, even with the right credentials), and every failure is audited.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Config } from "./config";
+import type { CredentialGuard, SecretKind } from "./credential-guard";
+import { normaliseIp } from "../../rooms/blocklist";
 
 export interface AdminCredentials { user: string; password: string; generated: boolean }
 
@@ -39,24 +43,43 @@ export function parseBasic(header: string | undefined): { user: string; password
 }
 
 /** HTTP Basic guard: 401 with a challenge unless both user and password match. */
-export function requireAdmin(creds: AdminCredentials): RequestHandler {
+export function requireAdmin(creds: AdminCredentials, guard: CredentialGuard): RequestHandler {
   return (req, res, next) => {
+    if (lockedOut(req, res, guard, "operator password")) return;
     const given = parseBasic(req.get("authorization"));
     // Both comparisons always run, so a right user name with a wrong password takes as long as neither.
     const userOk = secretEquals(creds.user, given?.user ?? "");
     const passOk = secretEquals(creds.password, given?.password ?? "");
     if (given && userOk && passOk) return next();
+    // A request without credentials is a browser asking for the prompt, not a guess.
+    if (given) guard.operatorFailed(peer(req), "operator password");
     res.set("WWW-Authenticate", 'Basic realm="traveller-battles operators", charset="UTF-8"');
     res.status(401).type("text/plain").send("authentication required");
   };
 }
 
 /** Bearer guard for /metrics: 401 unless `Authorization: Bearer <token>` matches. */
-export function requireBearer(token: string): RequestHandler {
+export function requireBearer(token: string, guard: CredentialGuard): RequestHandler {
   return (req, res, next) => {
-    const given = /^Bearer (\S{1,512})$/.exec(req.get("authorization") ?? "")?.[1];
+    if (lockedOut(req, res, guard, "metrics token")) return;
+    const header = req.get("authorization");
+    const given = /^Bearer (\S{1,512})$/.exec(header ?? "")?.[1];
     if (given !== undefined && secretEquals(token, given)) return next();
+    if (header !== undefined) guard.operatorFailed(peer(req), "metrics token");
     res.set("WWW-Authenticate", 'Bearer realm="metrics"');
     res.status(401).type("text/plain").send("bearer token required");
   };
+}
+
+/** Answers 429 while the caller's IP is locked out; the credentials are not even compared. */
+function lockedOut(req: Request, res: Response, guard: CredentialGuard, what: SecretKind): boolean {
+  const locked = guard.operatorLocked(peer(req), what);
+  if (!locked) return false;
+  res.set("Retry-After", String(locked.retryAfterSec));
+  res.status(429).type("text/plain").send(locked.message);
+  return true;
+}
+
+function peer(req: Request): string | undefined {
+  return normaliseIp(req.socket.remoteAddress);
 }

@@ -1,12 +1,12 @@
 // The audit trail: one JSON record for every accepted and refused client command, and for every
-// kick and block, written to durable sinks: a JSON-lines file (winston) by default, and a capped
+// kick, block, wrong secret, lock-out and refused cap, written to durable sinks: a JSON-lines file (winston) by default, and a capped
 // Redis stream (XADD ... MAXLEN ~ n) when Redis is configured. Attached as a battle observer,
 // so the room knows nothing of it.
 import fs from "node:fs";
 import path from "node:path";
 import winston from "winston";
 import Redis from "ioredis";
-import { addObserver, type BattleObserver, type SeatInfo } from "../../rooms/observers";
+import { addObserver, type BattleObserver, type SeatInfo, type SecurityEventKind } from "../../rooms/observers";
 import type { Config } from "./config";
 import { logger } from "./logger";
 
@@ -17,7 +17,7 @@ export interface AuditRecord {
   role: string;
   command: string;
   cid?: string;
-  result: "accepted" | "rejected" | "kicked" | "blockedJoin" | "protocolKick" | "httpRateLimited";
+  result: "accepted" | "rejected" | Exclude<SecurityEventKind, "strike" | "rateLimited">;
   reason?: string;
   ip?: string;
 }

@@ -19,7 +19,7 @@ const baseSchema = z.object({
   /** WebSocket heartbeat: a connection missing PING_MAX_RETRIES pings in a row is closed. */
   PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   PING_MAX_RETRIES: z.coerce.number().int().min(1).max(10).default(2),
-  /** A connection that has not completed its HTTP/WebSocket handshake by then is closed. */
+  /** A connection that has not completed its HTTP/WebSocket handshake, or a WebSocket its join handshake (JOIN acknowledged), by then is closed. */
   HANDSHAKE_TIMEOUT_SEC: z.coerce.number().int().min(1).max(300).default(30),
   /** Serve the built web client from public/ (off for headless deployments). */
   SERVE_CLIENT: bool.default(true),
@@ -81,6 +81,30 @@ const baseSchema = z.object({
   IDS_BLOCK_SEC: z.coerce.number().int().min(1).max(604_800).default(600),
   /** Block the offender's IP address too (not only its seat key). Off behind a NAT shared by honest players. */
   IDS_BLOCK_IP: bool.default(true),
+  /** Largest HTTP request body on any route (matchmaking included); larger ones get 413 before they are read. */
+  MAX_HTTP_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  /**
+   * Guessed secrets (battle password, seat key, GM key): failures from one IP against one battle
+   * within AUTH_FAILURE_WINDOW_SEC before that IP is locked out of that battle's secrets ...
+   */
+  AUTH_FAILURES_PER_IP_BATTLE: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** ... failures from one IP against all battles before it is locked out of every battle's secrets ... */
+  AUTH_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /** ... failures against one battle from all IPs before it counts as under attack (then each failing IP is locked out at once). */
+  AUTH_FAILURES_PER_BATTLE: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /** Operator credentials (Basic on /colyseus and /dev/dashboard, bearer on /metrics): failures from one IP before a lock-out. */
+  AUTH_FAILURES_PER_IP_ADMIN: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  AUTH_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** First lock-out; each further one of the same subject lasts twice as long, up to AUTH_LOCKOUT_MAX_SEC. */
+  AUTH_LOCKOUT_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+  AUTH_LOCKOUT_MAX_SEC: z.coerce.number().int().min(1).max(604_800).default(3600),
+  /** Resource caps: battles open per creator IP and in this process; WebSocket connections per IP and in this process. */
+  MAX_BATTLES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  MAX_BATTLES: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(64),
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  /** Retry-After (seconds) sent with a 503 when this process is at one of its caps. */
+  CAPACITY_RETRY_AFTER_SEC: z.coerce.number().int().min(1).max(3600).default(30),
   /** Audit trail of every accepted and refused command: a JSON-lines file ("" = none) ... */
   AUDIT_LOG_FILE: z.string().default("data/audit.log"),
   /** ... and, when REDIS_URL is set, a Redis stream capped at AUDIT_STREAM_MAXLEN entries ("" = none). */
@@ -91,6 +115,8 @@ const baseSchema = z.object({
 // A process must beat at least twice per TTL, or a slow beat would look like a death.
 const envSchema = baseSchema.refine((c) => c.HEARTBEAT_TTL_MS >= 2 * c.HEARTBEAT_MS, {
   path: ["HEARTBEAT_TTL_MS"], message: "must be at least twice HEARTBEAT_MS",
+}).refine((c) => c.AUTH_LOCKOUT_MAX_SEC >= c.AUTH_LOCKOUT_SEC, {
+  path: ["AUTH_LOCKOUT_MAX_SEC"], message: "must be at least AUTH_LOCKOUT_SEC",
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -105,6 +131,9 @@ export const MACHINE_SPEED_LIMITS: Record<string, string> = {
   RATE_COMBAT_PER_SEC: "100000", RATE_COMBAT_BURST: "100000", RATE_GM_PER_SEC: "100000", RATE_GM_BURST: "100000",
   RATE_CHAT_PER_SEC: "100000", RATE_CHAT_BURST: "100000", RATE_OTHER_PER_SEC: "100000", RATE_OTHER_BURST: "100000",
   MAX_MESSAGES_PER_SEC: "1000000", IDS_MAX_STRIKES: "1000000",
+  // hundreds of battles and thousands of connections from one loopback address
+  MAX_BATTLES_PER_IP: "1000000", MAX_BATTLES: "1000000", MAX_CONNECTIONS_PER_IP: "1000000", MAX_CONNECTIONS: "1000000",
+  AUTH_FAILURES_PER_IP_BATTLE: "1000000", AUTH_FAILURES_PER_IP: "1000000", AUTH_FAILURES_PER_BATTLE: "1000000", AUTH_FAILURES_PER_IP_ADMIN: "1000000",
 };
 
 export class ConfigError extends Error {}

@@ -1,6 +1,6 @@
 // The first thing every HTTP request meets, before Colyseus' own router (/matchmake/*) and before
-// the express app: security headers, CORS allow-list, method allow-list, blocked IPs and rate
-// limits. Colyseus answers /matchmake ahead of express, so middleware added to the express app
+// the express app: security headers, CORS allow-list, method allow-list, the body-size limit,
+// blocked IPs, rate limits and the matchmaking checks (src/server/matchmaking-guard.ts). Colyseus answers /matchmake ahead of express, so middleware added to the express app
 // would never see matchmaking; this gate wraps the HTTP server's request dispatch instead.
 import type http from "node:http";
 import express from "express";
@@ -11,8 +11,13 @@ import { matchMaker } from "@colyseus/core";
 import type { Config } from "./config";
 import { Blocklist, normaliseIp } from "../../rooms/blocklist";
 import { notify } from "../../rooms/observers";
+import { bodyLimit } from "./body-limit";
+import { trustPeerAddress } from "./peer-address";
+import { matchmakingGate } from "./matchmaking-guard";
+import type { Capacity } from "./capacity";
 
-type GateConfig = Pick<Config, "CORS_ORIGINS" | "RATE_HTTP_MATCHMAKE_PER_MIN" | "RATE_HTTP_API_PER_MIN" | "IDS_BLOCK_IP">;
+type GateConfig = Pick<Config, "CORS_ORIGINS" | "RATE_HTTP_MATCHMAKE_PER_MIN" | "RATE_HTTP_API_PER_MIN" | "IDS_BLOCK_IP"
+  | "MAX_HTTP_BODY_BYTES" | "CAPACITY_RETRY_AFTER_SEC">;
 
 /** Methods any route accepts; anything else (PUT, DELETE, TRACE, ...) is refused with 405. */
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
@@ -30,10 +35,11 @@ export const CSP_DIRECTIVES = {
   "form-action": ["'self'"],
 };
 
-export function createGate(config: GateConfig): express.Express {
+export function createGate(config: GateConfig, capacity: Capacity): express.Express {
   const gate = express();
   gate.disable("x-powered-by");
   gate.disable("etag");
+  gate.use((req, _res, next) => { trustPeerAddress(req); next(); });
   gate.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: CSP_DIRECTIVES } }));
   gate.use((req, res, next) => {
     if (ALLOWED_METHODS.includes(req.method)) return next();
@@ -64,6 +70,9 @@ export function createGate(config: GateConfig): express.Express {
   });
   gate.use("/matchmake", limiter(config.RATE_HTTP_MATCHMAKE_PER_MIN, "matchmaking"));
   gate.use("/api", limiter(config.RATE_HTTP_API_PER_MIN, "api"));
+  // After the rate limits, so a throttled client's body is never read.
+  gate.use(bodyLimit(config.MAX_HTTP_BODY_BYTES));
+  gate.use("/matchmake", matchmakingGate(capacity, config.CAPACITY_RETRY_AFTER_SEC));
   return gate;
 }
 
@@ -81,8 +90,8 @@ function limiter(perMinute: number, name: string) {
 }
 
 /** Runs `gate` ahead of every other 'request' listener of `server` (Colyseus' router and express). */
-export function guardHttpServer(server: http.Server, config: GateConfig): void {
-  const gate = createGate(config);
+export function guardHttpServer(server: http.Server, config: GateConfig, capacity: Capacity): void {
+  const gate = createGate(config, capacity);
   const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
   server.emit = ((event: string, ...args: unknown[]) => {
     if (event !== "request") return emit(event, ...args);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { apply, createBattle } from "../../src/engine";
 import type { Actor, Command, RejectCode } from "../../src/engine/types";
 import { fixedDice } from "../../src/rules/dice";
+import { MAX_MISSILES_IN_FLIGHT } from "../../src/data/missiles";
 import type { Battle } from "../../src/rules/model";
 import { clone, crew, GM, must, SYSTEM } from "./helpers";
 
@@ -35,6 +36,14 @@ const cases: Case[] = [
   ["a sandcaster with no sand", (() => { const b = combat(); b.ships.p1!.turrets[1]!.sand = 0; return b; }), P1, { type: "useSandcaster", shipId: "p1", turretId: "t2" }, "noAmmo"],
   ["a missile launch with no standard missiles", (() => { const b = combat(); b.order = ["n1", "p1", "p2", "n2"]; b.ranges["n1|p1"] = "medium"; return b; }), GM, { type: "launchMissile", shipId: "n1", turretId: "t1", targetId: "p1", missile: "standard" }, "noAmmo"],
   ["a missile launch at Short... Close", (() => { const b = combat(); b.order = ["n1", "p1", "p2", "n2"]; b.ranges["n1|p1"] = "close"; return b; }), GM, { type: "launchMissile", shipId: "n1", turretId: "t1", targetId: "p1", missile: "smart" }, "outOfRange"],
+  ["a missile launch past the battle's missiles-in-flight limit", (() => {
+    const b = combat(); b.order = ["n1", "p1", "p2", "n2"]; b.ranges["n1|p1"] = "medium";
+    // Two places left: the triple rack's volley of three does not fit.
+    while (b.missiles.length < MAX_MISSILES_IN_FLIGHT - 2) {
+      b.missiles.push({ id: `m${1000 + b.missiles.length}`, kind: "standard", fromShipId: "n1", targetId: "p1", launchRound: 1, arriveRound: 2, toHit: 8 });
+    }
+    return b;
+  }), GM, { type: "launchMissile", shipId: "n1", turretId: "t1", targetId: "p1", missile: "smart" }, "tooManyMissiles"],
   ["a CE pulse laser at Distant", (() => { const b = combat(); b.order = ["p2", "p1", "n1", "n2"]; b.ranges["n1|p2"] = "distant"; return b; }), crew("p2"), { type: "fire", shipId: "p2", turretId: "t1", targetId: "n1" }, "outOfRange"],
   ["closing from Adjacent", (() => { const b = combat(); b.ranges["n1|p1"] = "adjacent"; return b; }), P1, { type: "changeRange", shipId: "p1", targetId: "n1", direction: "closer" }, "outOfRange"],
   ["a disabled turret", (() => { const b = combat(); b.ships.p1!.turrets[0]!.damage = 2; return b; }), P1, { type: "fire", shipId: "p1", turretId: "t1", targetId: "n1" }, "systemDisabled"],

@@ -46,7 +46,7 @@ describe("/metrics", function () {
     const bad = await player.command("space:fire", { turretId: "t1", targetId: "nobody" });
     assert.equal(bad.kind, "error");
     const reason = bad.kind === "error" ? bad.error.code : "";
-    gm.room.send("chat", { text: "all hands" });
+    assert.equal((await gm.command("chat", { text: "all hands" })).kind, "ack");
     await gm.until((s) => s.chat.length === 1, 5000, "the chat line");
 
     const during = await eventually(async () => {

@@ -41,7 +41,7 @@ describe("state size monitoring", function () {
     assert.equal(value(small, "traveller_battles_state_oversize"), 0);
     assert.equal(value(small, "traveller_alert_active", { alert: "state_size" }), 0);
 
-    for (let i = 0; i < 25; i++) gm.room.send("chat", { text: `line ${i} ${"signal noise ".repeat(36)}` });
+    for (let i = 0; i < 25; i++) gm.room.send("chat", { cid: `line-${i}`, text: `line ${i} ${"signal noise ".repeat(36)}` });
     await gm.until((s) => s.chat.length === 25, 5000, "25 chat lines");
 
     // Several samples above the limit, to show that the warning is throttled.

@@ -63,6 +63,8 @@ describe("connection resilience", function () {
     assert.ok(reconnected);
     assert.equal((await player.command("space:endTurn", { v: stamp(player.state) })).kind, "ack");
     await player.until((s) => s.version === room.engineState().version, 5000, "the latest version");
+    // The GM's patch is sent with the player's, but nothing says it is decoded first.
+    await gm.until((s) => s.version === room.engineState().version, 5000, "the GM at the latest version");
     assertClientMatchesServer(player, room.engineState());
     assertClientMatchesServer(gm, room.engineState());
     await player.room.leave();

@@ -1,22 +1,38 @@
 import assert from "node:assert/strict";
+import { ColyseusSDK } from "@colyseus/sdk";
 import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { NetSim } from "../support/netsim";
+import { SeatClient } from "../support/seat-client";
+import { ALL_ROLES, twoShipOptions } from "../support/battles";
 
 describe("reconnection", function () {
   this.timeout(30_000);
   let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  let proxy: NetSim;
+  before(async () => {
+    server = await startServer();
+    proxy = await NetSim.start({ targetPort: server.port });
+  });
+  after(async () => {
+    await proxy.close();
+    await server.close();
+  });
 
   it("brings a dropped client back into its seat by itself, marked disconnected meanwhile", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const gm = new SeatClient(await server.sdk().create("battle", twoShipOptions()), "gm");
+    await gm.seated();
+    // The player reaches the server through a TCP proxy, whose cut is an abrupt network loss
+    // (the socket dies without a close handshake) whatever WebSocket the SDK runs on.
+    const sdk = new ColyseusSDK(`ws://127.0.0.1:${proxy.port}`);
+    const player = new SeatClient(await sdk.joinById(gm.room.roomId, { name: "Player", shipId: "p1", positions: ALL_ROLES }), "player");
+    await player.seated();
+    await gm.until((s) => s.crew.size === 2, 5000, "two seats");
     const seatId = player.seat!.seatId;
     // The SDK refuses to reconnect a room joined less than minUptime ago (5 s by default).
     player.room.reconnection.minUptime = 0;
     let reconnected = false;
     player.room.onReconnect(() => { reconnected = true; });
-    // An abrupt network loss: the socket dies without a close handshake.
-    (player.room.connection as any).transport.ws._socket.destroy();
+    assert.ok(proxy.cutAll() >= 1);
     await gm.until((s) => s.crew.get(seatId).connected === false, 5000, "the seat marked disconnected");
     await gm.until((s) => s.crew.get(seatId).connected === true, 10000, "the seat marked connected again");
     assert.ok(reconnected, "the SDK reconnected (a failure here with close code 4003 means the WebSocket polyfill is missing)");

@@ -89,6 +89,33 @@ describe("HTTP hardening (every route)", function () {
     assert.doesNotMatch(root.body, /colyseus/i, "no framework banner at /");
   });
 
+  it("answers client mistakes on matchmaking with 4xx and short JSON bodies, never Colyseus' 52x", async () => {
+    const { roomId } = await gmAndPlayer(server);
+    const cases: [string, string, number, RegExp][] = [
+      ["/matchmake/joinById/nosuchroom", "{}", 404, /room "nosuchroom" not found/],
+      ["/matchmake/evilMethod/battle", "{}", 404, /invalid method/],
+      ["/matchmake/create/nosuchroom", "{}", 404, /not defined/],
+      ["/matchmake/join/battle", "{}", 400, /joined by its id/],
+      ["/matchmake/joinOrCreate/battle", "{}", 400, /joined by its id/],
+      ["/matchmake/reconnect/nosuchroom", JSON.stringify({ reconnectionToken: "x" }), 404, /disposed/],
+      [`/matchmake/reconnect/${roomId}`, "{}", 400, /reconnectionToken/],
+      [`/matchmake/reconnect/${roomId}`, JSON.stringify({ reconnectionToken: "not-a-token" }), 410, /invalid or expired/],
+      [`/matchmake/joinById/${roomId}`, JSON.stringify({ seatKey: "x".repeat(40) }), 403, /unknown seat key/],
+    ];
+    for (const [path, body, status, error] of cases) {
+      const res = await request(server.port, "POST", path, JSON_HEADERS, body);
+      assert.equal(res.status, status, `${path}: ${res.body}`);
+      const json = JSON.parse(res.body);
+      assert.equal(json.code, status, path);
+      assert.match(json.error, error, path);
+      assert.ok(res.body.length < 200, `${path}: short body`);
+    }
+    for (const [method, path, headers, body] of routes) {
+      const res = await request(server.port, method, path, headers, body);
+      assert.ok(res.status < 520 || res.status > 529, `${method} ${path}: ${res.status}`);
+    }
+  });
+
   it("refuses unsupported methods on every route with 405 and an Allow header", async () => {
     for (const [, path] of routes) {
       for (const method of ["PUT", "DELETE", "PATCH", "TRACE"]) {

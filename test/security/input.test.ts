@@ -28,10 +28,10 @@ describe("text clean-up (names, ship names, chat)", () => {
   });
 
   it("applies the length limit after clean-up, and refuses text that is empty once cleaned", () => {
-    assert.equal(chatMsg.safeParse({ text: "a".repeat(500) }).success, true);
-    assert.equal(chatMsg.safeParse({ text: "a".repeat(501) }).success, false);
-    assert.equal(chatMsg.safeParse({ text: "a\u200B".repeat(500) }).success, true, "invisible padding does not count");
-    assert.equal(chatMsg.safeParse({ text: "\u202E\u200B\u0000 " }).success, false);
+    assert.equal(chatMsg.safeParse({ cid: "c1", text: "a".repeat(500) }).success, true);
+    assert.equal(chatMsg.safeParse({ cid: "c1", text: "a".repeat(501) }).success, false);
+    assert.equal(chatMsg.safeParse({ cid: "c1", text: "a\u200B".repeat(500) }).success, true, "invisible padding does not count");
+    assert.equal(chatMsg.safeParse({ cid: "c1", text: "\u202E\u200B\u0000 " }).success, false);
     assert.equal(joinOptionsSchema.safeParse({ name: "n".repeat(41) }).success, false);
   });
 
@@ -103,7 +103,7 @@ describe("XSS payloads are stored and echoed as inert text", function () {
     await gm.seated();
     const player = new SeatClient(await server.sdk().joinById(gmRoom.roomId, { name: PAYLOADS[3], shipId: "p1", positions: ["pilot"] }), "p");
     await player.seated();
-    for (const text of PAYLOADS) player.room.send("chat", { text });
+    PAYLOADS.forEach((text, i) => player.room.send("chat", { cid: `payload-${i}`, text }));
     await gm.until((s) => s.chat.length === PAYLOADS.length, 5000, "every chat line");
     assert.deepEqual([...gm.state.chat].map((l: any) => l.text), PAYLOADS, "chat text arrives exactly as typed (the client renders it with textContent)");
     assert.equal(gm.state.name, PAYLOADS[0]);
@@ -117,7 +117,7 @@ describe("XSS payloads are stored and echoed as inert text", function () {
 
   it("cleans bidi overrides out of a chat line before anyone receives it", async () => {
     const { gm, player } = await gmAndPlayer(server);
-    player.room.send("chat", { text: "pay \u202Eecnarusni\u202C now" });
+    player.room.send("chat", { cid: "bidi", text: "pay \u202Eecnarusni\u202C now" });
     await gm.until((s) => s.chat.length === 1, 5000, "the chat line");
     assert.equal(gm.state.chat[0].text, "pay ecnarusni now");
   });

@@ -23,7 +23,7 @@ export interface FuzzOptions {
 export interface FuzzResult {
   sent: number;
   ms: number;
-  /** Reply kinds: ack, error:<code>, none (accepted without a reply: chat), closed:<close code>. */
+  /** Reply kinds: ack, error:<code>, none (no reply), closed:<close code>. */
   byReply: Record<string, number>;
   rejectedThatChangedState: string[];
   rejoins: number;

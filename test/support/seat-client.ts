@@ -139,6 +139,8 @@ export class SeatClient {
 
   async leave(): Promise<void> {
     this.closed = true;
+    // A connection already lost (its process killed or drained) has nobody to confirm a consented leave.
+    if (!this.room.connection.isOpen) return;
     await this.room.leave(true).catch(() => undefined);
   }
 

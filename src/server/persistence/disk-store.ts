@@ -1,8 +1,10 @@
 // Durable battles on local disk, for a single process without Redis: DATA_DIR/battles/<id>/
 // meta.json, log.ndjson (one record a line, appended) and snap.json (written to a temporary
-// file and renamed, so it is never half-written). An append resolves once write() returned:
-// the record survives a crash of the process (it is in the OS page cache); fsync-per-command
-// (surviving a power cut) is not done, see docs/scaling.md.
+// file of its own and renamed, so it is never half-written). Checkpoints of one battle are
+// written one at a time in call order, and one older than a checkpoint already written (or
+// queued behind it) is skipped: a slow write never puts an older checkpoint over a newer one.
+// An append resolves once write() returned: the record survives a crash of the process (it is
+// in the OS page cache); fsync-per-command (surviving a power cut) is not done, see docs/scaling.md.
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -17,6 +19,11 @@ export class DiskBattleStore implements BattleStore {
   /** Per-battle chain keeping appends in call order. */
   private tails = new Map<string, Promise<unknown>>();
   private counts = new Map<string, number>();
+  /** Per-battle chain of checkpoint writes (apart from appends: a checkpoint never holds an ack back). */
+  private snapTails = new Map<string, Promise<void>>();
+  /** Per battle: the newest checkpoint asked for, and the newest one on disk (by log sequence number). */
+  private snapAsked = new Map<string, number>();
+  private snapWritten = new Map<string, number>();
 
   constructor(dataDir: string) {
     this.root = path.resolve(dataDir, "battles");
@@ -35,6 +42,8 @@ export class DiskBattleStore implements BattleStore {
     await fsp.rm(path.join(dir, "snap.json"), { force: true });
     await writeAtomic(path.join(dir, "meta.json"), JSON.stringify(meta));
     this.counts.set(id, 0);
+    this.snapAsked.delete(id);
+    this.snapWritten.delete(id);
   }
 
   append(id: string, rec: LogRecord): Promise<number> {
@@ -59,8 +68,19 @@ export class DiskBattleStore implements BattleStore {
     return h;
   }
 
-  async snapshot(id: string, snap: BattleSnapshot): Promise<void> {
-    await writeAtomic(path.join(this.dir(id), "snap.json"), JSON.stringify(snap));
+  /**
+   * Writes the checkpoint after those asked for before it. It is skipped when a newer one is
+   * already on disk or queued behind it (that one is written instead): the newest always wins.
+   */
+  snapshot(id: string, snap: BattleSnapshot): Promise<void> {
+    this.snapAsked.set(id, Math.max(this.snapAsked.get(id) ?? -1, snap.seq));
+    const run = (this.snapTails.get(id) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+      if (snap.seq < (this.snapAsked.get(id) ?? -1) || snap.seq <= (this.snapWritten.get(id) ?? -1)) return;
+      await writeAtomic(path.join(this.dir(id), "snap.json"), JSON.stringify(snap));
+      this.snapWritten.set(id, snap.seq);
+    });
+    this.snapTails.set(id, run);
+    return run;
   }
 
   async load(id: string): Promise<StoredBattle | undefined> {
@@ -95,6 +115,8 @@ export class DiskBattleStore implements BattleStore {
   async remove(id: string): Promise<void> {
     await this.closeHandle(id);
     this.counts.delete(id);
+    this.snapAsked.delete(id);
+    this.snapWritten.delete(id);
     await fsp.rm(this.dir(id), { recursive: true, force: true });
   }
 
@@ -107,20 +129,30 @@ export class DiskBattleStore implements BattleStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.handles.keys()].map((id) => this.closeHandle(id)));
+    const ids = new Set([...this.handles.keys(), ...this.snapTails.keys()]);
+    await Promise.all([...ids].map((id) => this.closeHandle(id)));
   }
 
+  /** Waits for the battle's appends and checkpoint writes in flight (a removal must not race them). */
   private async closeHandle(id: string) {
-    await this.tails.get(id)?.catch(() => undefined);
+    await Promise.all([this.tails.get(id)?.catch(() => undefined), this.snapTails.get(id)?.catch(() => undefined)]);
     this.tails.delete(id);
+    this.snapTails.delete(id);
     const h = this.handles.get(id);
     this.handles.delete(id);
     if (h) await (await h).close().catch(() => undefined);
   }
 }
 
+let tmpSeq = 0;
+/** Write to a temporary file of its own (unique per write), then rename it over `file`. */
 async function writeAtomic(file: string, text: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, text);
-  await fsp.rename(tmp, file);
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
+  try {
+    await fsp.writeFile(tmp, text);
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
 }

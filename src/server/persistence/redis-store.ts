@@ -1,23 +1,33 @@
 // Durable battles in Redis. Per battle: `tb:b:<id>:meta` (options + seed), `tb:b:<id>:log` (a
-// list, one JSON record per accepted change) and `tb:b:<id>:snap` (the per-round checkpoint).
-// `tb:owners` maps battle id -> owning process ("" once released). Appends are fenced: a Lua
-// script pushes only while this process still owns the battle, so a copy that was taken over
-// (its owner presumed dead) can never write again. One round trip per append.
+// list, one JSON record per accepted change), `tb:b:<id>:snap` (the per-round checkpoint) and
+// `tb:b:<id>:snapseq` (the log sequence number that checkpoint was taken at).
+// `tb:owners` maps battle id -> owning process ("" once released). Appends and checkpoints are
+// fenced: a Lua script writes only while this process still owns the battle, so a copy that was
+// taken over (its owner presumed dead) can never write again, and a checkpoint older than the
+// stored one is ignored, so the newest always stays. One round trip per append.
 import { Redis } from "ioredis";
 import type { BattleMeta, BattleSnapshot, BattleStore, LogRecord, StoredBattle } from "./types";
 import { OwnershipLost } from "./types";
 
 export const OWNERS = "tb:owners";
-const key = (id: string, part: "meta" | "log" | "snap") => `tb:b:${id}:${part}`;
+const key = (id: string, part: "meta" | "log" | "snap" | "snapseq") => `tb:b:${id}:${part}`;
 
 const APPEND = `if redis.call('hget', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
 return redis.call('rpush', KEYS[2], ARGV[3])`;
+/** -1: not the owner; 0: a checkpoint as new or newer is stored (kept); 1: written. */
+const SNAPSHOT = `if redis.call('hget', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+local stored = tonumber(redis.call('get', KEYS[3]))
+if stored and stored >= tonumber(ARGV[3]) then return 0 end
+redis.call('set', KEYS[2], ARGV[4])
+redis.call('set', KEYS[3], ARGV[3])
+return 1`;
 /** Compare-and-set of a battle's owner: claim a dead owner's battle, or release one's own. */
 const SWAP_OWNER = `if redis.call('hget', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('hset', KEYS[1], ARGV[1], ARGV[3]) return 1`;
 
 type Scripted = Redis & {
   tbAppend(owners: string, log: string, id: string, owner: string, rec: string): Promise<number>;
+  tbSnapshot(owners: string, snap: string, snapSeq: string, id: string, owner: string, seq: number, text: string): Promise<number>;
   tbSwapOwner(owners: string, id: string, from: string, to: string): Promise<number>;
 };
 
@@ -32,11 +42,12 @@ export class RedisBattleStore implements BattleStore {
     this.redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false, retryStrategy: (n) => Math.min(50 * n, 500) }) as Scripted;
     this.redis.on("error", () => { /* reconnects by itself; /ready reports the outage */ });
     this.redis.defineCommand("tbAppend", { numberOfKeys: 2, lua: APPEND });
+    this.redis.defineCommand("tbSnapshot", { numberOfKeys: 3, lua: SNAPSHOT });
     this.redis.defineCommand("tbSwapOwner", { numberOfKeys: 1, lua: SWAP_OWNER });
   }
 
   async create(id: string, meta: BattleMeta): Promise<void> {
-    await this.redis.multi().set(key(id, "meta"), JSON.stringify(meta)).del(key(id, "log"), key(id, "snap")).hset(OWNERS, id, this.owner()).exec();
+    await this.redis.multi().set(key(id, "meta"), JSON.stringify(meta)).del(key(id, "log"), key(id, "snap"), key(id, "snapseq")).hset(OWNERS, id, this.owner()).exec();
   }
 
   async append(id: string, rec: LogRecord): Promise<number> {
@@ -45,8 +56,10 @@ export class RedisBattleStore implements BattleStore {
     return n;
   }
 
+  /** Stores the checkpoint unless a newer one is there; refused (OwnershipLost) once the battle is another process's. */
   async snapshot(id: string, snap: BattleSnapshot): Promise<void> {
-    await this.redis.set(key(id, "snap"), JSON.stringify(snap));
+    const n = await this.redis.tbSnapshot(OWNERS, key(id, "snap"), key(id, "snapseq"), id, this.owner(), snap.seq, JSON.stringify(snap));
+    if (n < 0) throw new OwnershipLost(id);
   }
 
   async load(id: string): Promise<StoredBattle | undefined> {
@@ -65,7 +78,7 @@ export class RedisBattleStore implements BattleStore {
     // Only the owner deletes: a copy that lost its battle must not erase the new owner's data.
     const owner = await this.redis.hget(OWNERS, id);
     if (owner !== this.owner()) return;
-    await this.redis.multi().del(key(id, "meta"), key(id, "log"), key(id, "snap")).hdel(OWNERS, id).exec();
+    await this.redis.multi().del(key(id, "meta"), key(id, "log"), key(id, "snap"), key(id, "snapseq")).hdel(OWNERS, id).exec();
   }
 
   async release(id: string): Promise<void> {

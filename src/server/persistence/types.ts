@@ -10,12 +10,16 @@ export interface SeatRecord {
 
 export interface BattleMeta { options: CreateOptions; seed: number; createdAt: number }
 
-/** One entry of a battle's durable log; its position (1-based) is its sequence number. */
+/**
+ * One entry of a battle's durable log; its position (1-based) is its sequence number. A record
+ * made for a client message carries the sender's seat and the message's `cid`, so that a restored
+ * battle answers a re-sent `cid` with the original reply (older records may lack them).
+ */
 export type LogRecord =
   | { k: "cmd"; actor: Actor; cmd: Command; seat?: string; type?: string; cid?: string }
   | { k: "seat"; seat: SeatRecord }
-  | { k: "unseat"; seatId: string }
-  | { k: "chat"; from: string; fromName: string; text: string; at: number };
+  | { k: "unseat"; seatId: string; by?: string; cid?: string }
+  | { k: "chat"; from: string; fromName: string; text: string; at: number; cid?: string };
 
 /** The battle as it stood after log record `seq`: engine state, dice state and seats. */
 export interface BattleSnapshot {

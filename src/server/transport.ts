@@ -1,0 +1,29 @@
+// Colyseus' WebSocket transport with two guards of its own, through the hooks the class offers
+// its subclasses: every upgrade passes the connection caps first (src/server/capacity.ts), and
+// every WebSocket gets HANDSHAKE_TIMEOUT_SEC to finish its join handshake (src/server/join-deadline.ts).
+import type http from "node:http";
+import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
+import type { Capacity } from "./capacity";
+import { watchJoinHandshake } from "./join-deadline";
+import { normaliseIp } from "../../rooms/blocklist";
+import { trustPeerAddress } from "./peer-address";
+
+export class GuardedTransport extends WebSocketTransport {
+  // Assigned after super(), which already registers the upgrade listener: read only when an upgrade comes.
+  private readonly capacity: Capacity;
+
+  constructor(options: TransportOptions, capacity: Capacity, joinTimeoutMs: number) {
+    super(options);
+    this.capacity = capacity;
+    this.wss.on("connection", (ws, req: http.IncomingMessage) => watchJoinHandshake(ws, joinTimeoutMs, normaliseIp(req.socket.remoteAddress)));
+  }
+
+  protected override listenForUpgrade(server: http.Server, filter?: (req: http.IncomingMessage) => boolean): void {
+    super.listenForUpgrade(server, (req) => {
+      if (filter && !filter(req)) return false;
+      // onAuth's context.ip must be the peer's address, not a header the client wrote.
+      trustPeerAddress(req);
+      return this.capacity.admitUpgrade(req);
+    });
+  }
+}

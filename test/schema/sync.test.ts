@@ -1,0 +1,137 @@
+// The engine -> wire state sync, encoded and decoded as a client would, without a server: what
+// each kind of client decodes after a first full state and after patches.
+import assert from "node:assert/strict";
+import { Decoder, Encoder, StateView } from "@colyseus/schema";
+import { activeShipId, apply, createBattle } from "../../src/engine";
+import { SeededDice } from "../../src/rules/dice";
+import type { Battle } from "../../src/rules/model";
+import { BattleState, DETAIL, type ShipState } from "../../schema/BattleState";
+import { appendLog, syncBattle } from "../../schema/sync";
+import { actorFor, GM, must, setup2v2 } from "../engine/helpers";
+
+/** The active ship fires its first turret at the first living enemy, or ends its turn. */
+function playTurns(battle: Battle, state: BattleState, dice: SeededDice, turns: number): void {
+  for (let i = 0; i < turns && battle.phase === "combat"; i++) {
+    const id = activeShipId(battle)!;
+    const ship = battle.ships[id]!;
+    const enemy = Object.values(battle.ships).find((s) => s.side !== ship.side && !s.destroyed && !s.escaped);
+    const turret = ship.turrets.find((t) => t.weapon !== "sandcaster" && t.damage === 0);
+    const events = [];
+    if (enemy && turret) {
+      const fired = apply(battle, actorFor(battle, id), { type: "fire", shipId: id, turretId: turret.id, targetId: enemy.id }, dice);
+      if (fired.ok) events.push(...fired.events);
+    }
+    events.push(...must(apply(battle, actorFor(battle, id), { type: "endTurn", shipId: id }, dice)).events);
+    appendLog(state, events);
+  }
+  syncBattle(state, battle, activeShipId(battle) ?? "");
+}
+
+/** One client: its view, and the state its decoder holds. */
+class Client {
+  readonly decoded = new BattleState();
+  private readonly decoder = new Decoder(this.decoded);
+  constructor(readonly view: StateView) {}
+  receive(bytes: Uint8Array): void {
+    this.decoder.decode(bytes);
+  }
+}
+
+/** What the room sends: a full state to a joining client, then patches to everyone. */
+class Wire {
+  private readonly encoder: Encoder<BattleState>;
+  private readonly buffer = new Uint8Array(256 * 1024);
+  constructor(state: BattleState) {
+    this.encoder = new Encoder(state);
+  }
+  join(client: Client): void {
+    const it = { offset: 0 };
+    this.encoder.encodeAll(it, this.buffer);
+    client.receive(this.encoder.encodeAllView(client.view, it.offset, { offset: it.offset }, this.buffer));
+  }
+  /** As @colyseus/core's SchemaSerializer does: the shared changes once, then each view after them. */
+  patch(clients: Client[]): void {
+    const it = { offset: 0 };
+    this.encoder.encode(it);
+    const shared = it.offset;
+    for (const c of clients) c.receive(this.encoder.encodeView(c.view, shared, it));
+    this.encoder.discardChanges();
+  }
+}
+
+function publicShip(s: ShipState | undefined) {
+  return s && { id: s.id, name: s.name, side: s.side, className: s.className, condition: s.condition, destroyed: s.destroyed, initiative: s.initiative };
+}
+
+describe("schema sync, encoded and decoded as a client would", () => {
+  let battle: Battle;
+  let state: BattleState;
+  let dice: SeededDice;
+  beforeEach(() => {
+    dice = new SeededDice([11, 22, 33, 44]);
+    battle = createBattle(setup2v2());
+    must(apply(battle, GM, { type: "start" }, dice));
+    state = new BattleState();
+    syncBattle(state, battle, activeShipId(battle)!);
+  });
+
+  it("gives a joining player every ship's public fields, the order and the log as the engine has them", () => {
+    playTurns(battle, state, dice, 8);
+    const wire = new Wire(state);
+    const player = new Client(new StateView());
+    player.view.add(state.ships.get("p1")!, DETAIL);
+    wire.join(player);
+    const got = player.decoded;
+    assert.equal(got.round, battle.round);
+    assert.equal(got.version, battle.version);
+    assert.equal(got.phase, battle.phase);
+    assert.deepEqual([...got.order], battle.order);
+    assert.deepEqual([...got.ships.keys()].sort(), Object.keys(battle.ships).sort());
+    for (const id of Object.keys(battle.ships)) assert.deepEqual(publicShip(got.ships.get(id)), publicShip(state.ships.get(id)), id);
+    assert.ok(state.log.length > 0, "the turns were logged");
+    assert.deepEqual(got.log.map((e) => [e.seq, e.round, e.actor, e.action, e.target, e.result, [...e.dice]]),
+      state.log.map((e) => [e.seq, e.round, e.actor, e.action, e.target, e.result, [...e.dice]]));
+  });
+
+  it("shows a player the exact hull and turrets of its own ship, and of no other", () => {
+    playTurns(battle, state, dice, 8);
+    const wire = new Wire(state);
+    const player = new Client(new StateView());
+    player.view.add(state.ships.get("p1")!, DETAIL);
+    wire.join(player);
+    const own = player.decoded.ships.get("p1")!;
+    assert.equal(own.hull, battle.ships.p1!.hull);
+    assert.equal(own.maxHull, battle.ships.p1!.maxHull);
+    assert.deepEqual(own.turrets.map((t) => t.weapon), battle.ships.p1!.turrets.map((t) => t.weapon));
+    for (const id of ["p2", "n1", "n2"]) {
+      const other = player.decoded.ships.get(id)!;
+      assert.ok(!other.maxHull, `${id}: hull hidden`);
+      assert.ok(!other.turrets?.length, `${id}: turrets hidden`);
+    }
+  });
+
+  it("keeps a joined GM and player equal to the engine through the patches of the following turns", () => {
+    const wire = new Wire(state);
+    const gm = new Client(new StateView());
+    for (const ship of state.ships.values()) gm.view.add(ship, DETAIL);
+    const player = new Client(new StateView());
+    player.view.add(state.ships.get("p1")!, DETAIL);
+    wire.join(gm);
+    wire.join(player);
+    for (let step = 0; step < 6; step++) {
+      playTurns(battle, state, dice, 2);
+      wire.patch([gm, player]);
+      for (const c of [gm, player]) {
+        assert.equal(c.decoded.version, battle.version);
+        assert.equal(c.decoded.activeShipId, activeShipId(battle) ?? "");
+        assert.deepEqual(c.decoded.log.map((e) => e.seq), state.log.map((e) => e.seq));
+      }
+      for (const id of Object.keys(battle.ships)) {
+        assert.equal(gm.decoded.ships.get(id)!.hull, battle.ships[id]!.hull, `GM sees ${id}'s hull`);
+        assert.equal(player.decoded.ships.get(id)!.condition, state.ships.get(id)!.condition, `player sees ${id}'s condition`);
+      }
+      assert.equal(player.decoded.ships.get("p1")!.hull, battle.ships.p1!.hull);
+    }
+    assert.ok(Object.values(battle.ships).some((s) => s.hull < s.maxHull), "some ship was hit, so the patches carried damage");
+  });
+});
