@@ -1,27 +1,46 @@
-// `npm run bench:heap`: plays batches of complete battles (GM + 3 players + 4 NPC ships) in one
-// process, then forces garbage collection and prints the live heap after each batch. A flat
-// series means finished battles leave nothing behind. Bounded: 4 batches of 15 battles.
+// `npm run bench:heap`: the leak test's workload (test/load/leak.test.ts) at bench length. Batches
+// of complete battles, 10 tables playing at once (GM + 5 players, 10 NPC ships each), against a
+// server process; after each batch every room is disposed and the server's live heap, external
+// memory and RSS are measured after forced GC. A flat series means finished battles leave nothing
+// behind. Writes bench/heap-results.json (with the leak bound's verdict; the server log goes to
+// loadtest/results/bench-heap.server.log) and prints a line a batch.
+//
+//   npm run bench:heap [-- --batches 8 --tables 10 --battles-per-table 1 --think-ms 20 --max-rounds 3]
 import "../src/server/polyfills";
-import { startServer } from "../test/support/server";
-import { SeatClient } from "../test/support/seat-client";
-import { autoPlay } from "../test/support/bots";
-const ROLES = ["pilot", "gunner", "engineer", "captain", "sensors"];
-async function battle(server: any) {
-  const ships = [...[1,2,3].map(i => ({ side: "players", name: `P${i}`, className: "patrolCorvette" })), ...[1,2,3,4].map(i => ({ side: "npc", name: `N${i}`, className: "fighter" }))];
-  const gm = new SeatClient(await server.sdk().create("battle", { name: "h", startingRange: "short", ships }), "gm"); await gm.seated();
-  const ps: SeatClient[] = [];
-  for (let i = 1; i <= 3; i++) { const p = new SeatClient(await server.sdk().joinById(gm.room.roomId, { name: `P${i}`, shipId: `p${i}`, positions: ROLES }), `p${i}`); await p.seated(); ps.push(p); }
-  const stops = [autoPlay(gm, { gm: true }), ...ps.map((p, i) => autoPlay(p, { gm: false, shipId: `p${i+1}` }))];
-  await gm.command("gm:start"); await gm.until((s: any) => s.phase === "ended", 60000); stops.forEach(s => s());
-  await Promise.all([gm, ...ps].map(c => c.room.leave()));
-}
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { runBatches, line } from "../loadtest/lib/batches";
+import { LEAK_BOUND, leakVerdict } from "../loadtest/lib/growth";
+
+const { values } = parseArgs({
+  options: {
+    batches: { type: "string", default: "8" },
+    tables: { type: "string", default: "10" },
+    "battles-per-table": { type: "string", default: "1" },
+    "think-ms": { type: "string", default: "20" },
+    "max-rounds": { type: "string", default: "3" },
+  },
+});
+const int = (k: keyof typeof values, min: number, max: number) => {
+  const n = Number(values[k]);
+  if (!Number.isInteger(n) || n < min || n > max) { process.stderr.write(`--${k} must be an integer in ${min}..${max}\n`); process.exit(2); }
+  return n;
+};
+
 (async () => {
-  const server = await startServer();
-  const heap = () => { (global as any).gc(); (global as any).gc(); return Math.round(process.memoryUsage().heapUsed / 1e5) / 10; };
-  for (let batch = 0; batch < 4; batch++) {
-    for (let i = 0; i < 15; i++) await battle(server);
-    await new Promise(r => setTimeout(r, 500));
-    console.log(`after batch ${batch + 1} (${(batch + 1) * 15} battles): live heap after GC ${heap()} MB, rooms alive ${(require("@colyseus/core").matchMaker as any).stats?.local?.roomCount ?? "?"}`);
-  }
-  await server.close(); process.exit(0);
-})();
+  // The server log (and the raw result) go with the load runs' results; the figures to bench/.
+  const outDir = path.resolve(__dirname, "..", "loadtest", "results");
+  const r = await runBatches({
+    name: "bench-heap", outDir, progress: true, batchTimeoutSec: 300,
+    tables: int("tables", 1, 200), battlesPerTable: int("battles-per-table", 1, 100), batches: int("batches", 3, 100),
+    plan: { players: 5, npc: 10, thinkMs: int("think-ms", 0, 10_000), maxRounds: int("max-rounds", 1, 100) },
+  });
+  const v = leakVerdict(r.samples.map((s) => ({ battles: s.battles, heapMb: s.heapMb, externalMb: s.externalMb })), LEAK_BOUND);
+  fs.writeFileSync(path.join(__dirname, "heap-results.json"), JSON.stringify({ ...r, bound: LEAK_BOUND, verdict: v }, null, 2));
+  process.stdout.write(`${r.samples.map(line).join("\n")}\n`);
+  process.stdout.write(`${r.battles.ended} battles ended, ${r.commands.acked} commands acked, ${r.commands.lost} lost, ${r.joins.failed} joins failed; `
+    + `heap growth ${v.heapGrowthMb.toFixed(1)} MB, external ${v.externalGrowthMb.toFixed(1)} MB over ${v.battles} battles: ${v.ok ? "within" : "OUTSIDE"} the leak bound`
+    + `${v.ok ? "" : ` (${v.failures.join("; ")})`}\nwritten: bench/heap-results.json\n`);
+  process.exit(v.ok && !r.server.crashed && r.timedOutBatches.length === 0 ? 0 : 1);
+})().catch((err) => { process.stderr.write(`bench:heap failed: ${(err as Error).stack ?? err}\n`); process.exit(1); });

@@ -303,12 +303,16 @@ export interface GroupContext {
    *  replies still in flight (which the grace period is measuring). */
   leaveAllowed?: Promise<void>;
   sdk?: () => Client;
+  /** The GM opens this many battles and then stops (its players stop with it); unset: until stopped. */
+  battlesPerTable?: number;
 }
 
 /** One table: a GM and its players playing battle after battle. */
 export class Group {
   current?: BattleRun;
   private gen = 0;
+  /** Set when the GM opened its last battle (`battlesPerTable`) and left it. */
+  private finished = false;
   private waiters: (() => void)[] = [];
   readonly bots = new Set<BotClient>();
   constructor(readonly index: number, readonly ctx: GroupContext) {}
@@ -319,7 +323,7 @@ export class Group {
   }
 
   async nextBattle(afterGen: number): Promise<BattleRun | undefined> {
-    while (!this.ctx.stopped()) {
+    while (!this.ctx.stopped() && !this.finished) {
       if (this.current && this.current.gen > afterGen) return this.current;
       await Promise.race([new Promise<void>((r) => this.waiters.push(r)), sleep(1000)]);
     }
@@ -336,7 +340,8 @@ export class Group {
     const { ships, seatedPlayers, oneVsOne } = shipsFor(plan);
     let first = true;
     let battleNo = 0;
-    while (!this.ctx.stopped()) {
+    const quota = this.ctx.battlesPerTable ?? Infinity;
+    while (!this.ctx.stopped() && battleNo < quota) {
       battleNo++;
       metrics.joins.attempted++;
       let room: Room<any, any>;
@@ -380,6 +385,8 @@ export class Group {
       await gm.leave();
       this.bots.delete(gm);
     }
+    this.finished = true;
+    this.wake();
   }
 
   private publishLater(roomId: string): BattleRun {

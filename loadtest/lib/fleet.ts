@@ -17,6 +17,8 @@ export interface FleetSpec {
   /** Group numbers (1-based) this fleet plays. */
   tables: number[];
   joinConcurrency: number;
+  /** Each table plays this many battles, then its loops end (see `Tables.done`); unset: until stopped. */
+  battlesPerTable?: number;
 }
 
 export interface Fleet {
@@ -42,6 +44,8 @@ export interface Fleet {
 export class Tables {
   readonly metrics = new Metrics();
   readonly ramped: Promise<void>;
+  /** Resolves once every loop has ended (with `battlesPerTable`: every table played its battles). */
+  readonly done: Promise<void>;
   private groups: Group[] = [];
   private loops: Promise<void>[] = [];
   private stopped = false;
@@ -54,7 +58,7 @@ export class Tables {
     const leaveAllowed = new Promise<void>((r) => { this.release = r; });
     const ctx = {
       endpoint: `ws://127.0.0.1:${spec.ports[0]}`, plan: spec.plan, metrics, gate: new Gate(spec.joinConcurrency),
-      stopped: () => this.stopped, leaveAllowed, sdk: spec.ports.length > 1 ? sdk : undefined,
+      stopped: () => this.stopped, leaveAllowed, sdk: spec.ports.length > 1 ? sdk : undefined, battlesPerTable: spec.battlesPerTable,
     };
     const { seatedPlayers } = shipsFor(spec.plan);
     const firstJoins: Promise<void>[] = [];
@@ -69,6 +73,7 @@ export class Tables {
       }
     }
     this.ramped = Promise.all(firstJoins).then(() => undefined);
+    this.done = Promise.all(this.loops).then(() => undefined);
   }
 
   stop() {

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MACHINE_SPEED_LIMITS } from "../../src/server/config";
+import type { MemoryQuery, MemoryReply } from "./memory-probe";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,8 +21,15 @@ export interface ServerProcess {
   exited: boolean;
   /** Last lines of its stdout/stderr (for crash reports). */
   tail(): string[];
+  /**
+   * Started with `memoryProbe`: asks the process (over IPC) for its memory figures, after two
+   * forced full garbage collections when `gc` is true. Rejects after `timeoutMs`.
+   */
+  memory(opts?: { gc?: boolean; timeoutMs?: number }): Promise<MemoryReply>;
   stop(): Promise<void>;
 }
+
+const PROBE = path.join(__dirname, "memory-probe.ts");
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -32,7 +40,11 @@ function installExitHook() {
   process.on("exit", () => { for (const c of live) { try { c.kill("SIGKILL"); } catch { /* gone */ } } });
 }
 
-export async function startServer(opts: { port: number; env?: Record<string, string>; nodeArgs?: string[]; logFile?: string }): Promise<ServerProcess> {
+export async function startServer(opts: {
+  port: number; env?: Record<string, string>; nodeArgs?: string[]; logFile?: string;
+  /** Start with --expose-gc and ./memory-probe.ts over an IPC channel, for `memory()`. */
+  memoryProbe?: boolean;
+}): Promise<ServerProcess> {
   installExitHook();
   // Its battles are durable; keep them out of ./data (which `npm start` would resume).
   const ownDataDir = opts.env?.DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "tb-load-"));
@@ -50,8 +62,9 @@ export async function startServer(opts: { port: number; env?: Record<string, str
     AUDIT_LOG_FILE: "",
     ...opts.env,
   };
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/index.ts"], {
-    cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"],
+  const probeArgs = opts.memoryProbe ? ["--expose-gc", "--import", "tsx", "--import", PROBE] : ["--import", "tsx"];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...probeArgs, "src/index.ts"], {
+    cwd: ROOT, env, stdio: opts.memoryProbe ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
   live.add(child);
   const lines: string[] = [];
@@ -64,9 +77,19 @@ export async function startServer(opts: { port: number; env?: Record<string, str
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   let stopping = false;
+  let queries = 0;
   const proc: ServerProcess = {
     child, pid: child.pid!, port: opts.port, crashed: undefined, exited: false,
     tail: () => lines.slice(-40),
+    memory: ({ gc = true, timeoutMs = 30_000 } = {}) => new Promise<MemoryReply>((resolve, reject) => {
+      if (!opts.memoryProbe || !child.connected) { reject(new Error("the server was not started with memoryProbe, or has exited")); return; }
+      const id = ++queries;
+      const onMessage = (m: MemoryReply) => { if (m?.type === "memory" && m.id === id) { done(); resolve(m); } };
+      const timer = setTimeout(() => { done(); reject(new Error(`no memory reply within ${timeoutMs} ms`)); }, timeoutMs);
+      const done = () => { clearTimeout(timer); child.off("message", onMessage); };
+      child.on("message", onMessage);
+      child.send({ type: "memory?", id, gc } satisfies MemoryQuery);
+    }),
     stop: async () => {
       stopping = true;
       if (proc.exited) return;
