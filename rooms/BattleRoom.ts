@@ -642,7 +642,6 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return {
       seq, version: this.battle.version, round: this.battle.round, at: Date.now(),
       battle: structuredClone(this.battle), dice: this.dice.getState(),
-      seats: this.seats.all().map((s) => ({ seatId: s.seatId, key: s.key, role: s.role, name: s.name, shipId: s.shipId, positions: s.positions })),
     };
   }
 

@@ -71,7 +71,3 @@ export const GM_MESSAGES = {
 
 export type ShipMessageName = keyof typeof SHIP_MESSAGES;
 export type GmMessageName = keyof typeof GM_MESSAGES;
-export type MessagePayload<N extends ShipMessageName | GmMessageName | "chat"> =
-  N extends ShipMessageName ? z.infer<(typeof SHIP_MESSAGES)[N]>
-  : N extends GmMessageName ? z.infer<(typeof GM_MESSAGES)[N]>
-  : z.infer<typeof chatMsg>;
