@@ -2,10 +2,10 @@
 // Every schema is strict: unknown keys are refused, so `__proto__` or `constructor` keys never pass.
 import { z } from "zod";
 import { LIMITS } from "./limits";
-import { battleVersion, cleanText, commandId, shipId, systemSchema, turretId } from "./common";
+import { cleanText, commandId, shipId, systemSchema, turnStampSchema, turretId } from "./common";
 import { shipSpecSchema } from "./options";
 
-const base = { cid: commandId, v: battleVersion.optional() };
+const base = { cid: commandId, v: turnStampSchema.optional() };
 
 export const fireMsg = z.strictObject({ ...base, turretId, targetId: shipId });
 export const launchMissileMsg = z.strictObject({ ...base, turretId, targetId: shipId, missile: z.enum(["standard", "smart"]) });

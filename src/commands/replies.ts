@@ -19,7 +19,7 @@ export type ErrorCode =
 
 /** `error`: a command was refused and changed nothing. */
 export interface ErrorReply { code: ErrorCode; message: string; cid?: string; type: string }
-/** `ack`: a command was accepted; `version` is the battle version after it. */
+/** `ack`: a command was accepted; `version` is the state's `version` after it (not the turn stamp). */
 export interface AckReply { cid: string; type: string; version: number; events: number }
 /** `seat`: sent once on join: who you are in this battle, and the secret key that resumes your seat. */
 export interface SeatReply { seatId: string; role: "gm" | "player" | "spectator"; key: string; shipId: string; positions: string[] }
