@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, BattleSetup, Command } from "../src/engine/types";
 import type { Battle } from "../src/rules/model";
+import { turnStamp } from "../src/commands";
 import { createDice } from "../src/rules/dice";
 import { summarise, type Summary } from "./stats";
 import { startServer } from "../test/support/server";
@@ -117,7 +118,7 @@ async function benchLatency(turns: number, mode: PersistMode): Promise<Summary &
       const s = gm.state;
       const shipId: string = s.activeShipId;
       const ship = s.ships.get(shipId);
-      const v = s.round * 256 + s.turnIndex;
+      const v = turnStamp(s);
       const acting = ship.side === "npc" ? gm : players[Number(shipId.slice(1)) - 1];
       const target = [...s.ships.values()].find((x: any) => x.side !== ship.side && !x.destroyed)?.id;
       const cmds: [string, Record<string, unknown>][] = [];

@@ -1,7 +1,7 @@
 // The connection to one battle room: joining, resuming a seat after a reload, automatic
 // reconnection, and commands with unique ids and their replies.
 import { Client, type Room } from "@colyseus/sdk";
-import type { AckReply, CreateOptions, ErrorReply, SeatReply } from "../src/commands";
+import { turnStamp, type AckReply, type CreateOptions, type ErrorReply, type SeatReply } from "../src/commands";
 import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "./relocate";
 
 export type Role = "gm" | "player" | "spectator";
@@ -176,12 +176,6 @@ export class BattleSession {
     return this.room.state;
   }
 
-  /** The turn stamp commands carry so a command made for a past turn is refused. */
-  turnStamp(): number {
-    const s = this.state;
-    return s ? s.round * 256 + s.turnIndex : 0;
-  }
-
   /**
    * Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. A
    * `cid` in the payload re-sends an earlier command: the server answers it with the original
@@ -199,7 +193,8 @@ export class BattleSession {
       return cid;
     }
     const body: Record<string, unknown> = { ...payload, cid };
-    if (stamp) body.v = this.turnStamp();
+    // The turn stamp: a command made for a past turn is refused as `stale`.
+    if (stamp) body.v = this.state ? turnStamp(this.state) : 0;
     this.room.send(type, body);
     return cid;
   }

@@ -41,10 +41,6 @@ export function hasDetail(s: AnyShip): boolean {
   return s?.maxHull !== undefined && s?.maxHull !== null;
 }
 
-export function turnStampOf(state: AnyState): number {
-  return state ? state.round * 256 + state.turnIndex : 0;
-}
-
 export function secondsLeft(state: AnyState, now = Date.now()): number | undefined {
   if (!state || state.phase !== "combat" || !state.turnEndsAt) return undefined;
   return Math.max(0, Math.ceil((state.turnEndsAt - now) / 1000));

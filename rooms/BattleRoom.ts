@@ -9,7 +9,7 @@ import type { z } from "zod";
 import {
   chatMsg, createOptionsSchema, GM_MESSAGES, SHIP_MESSAGES, LIMITS,
   type CreateOptions, type ErrorCode, type ErrorReply, type AckReply, type SeatReply,
-  type ShipMessageName, type GmMessageName,
+  type ShipMessageName, type GmMessageName, turnStamp,
 } from "../src/commands";
 import { createBattle, apply, activeShipId } from "../src/engine";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
@@ -586,8 +586,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private run(client: BattleClient, seat: Seat, type: string, cid: string, v: number | undefined, actor: Actor, cmd: Command) {
     if (this.answeredBefore(client, seat, cid)) return;
     if (this.frozen) return this.reject(client, type, "unavailable", "the battle is moving to another server: re-send once reconnected", cid);
-    if (v !== undefined && v !== this.turnStamp()) {
-      return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${this.turnStamp()}`, cid, seat);
+    if (v !== undefined && v !== turnStamp(this.battle)) {
+      return this.reject(client, type, "stale", `made for turn ${v}, the battle is at turn ${turnStamp(this.battle)}`, cid, seat);
     }
     this.execute(actor, cmd, { client, seat, type, cid });
   }
@@ -642,7 +642,6 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return {
       seq, version: this.battle.version, round: this.battle.round, at: Date.now(),
       battle: structuredClone(this.battle), dice: this.dice.getState(),
-      seats: this.seats.all().map((s) => ({ seatId: s.seatId, key: s.key, role: s.role, name: s.name, shipId: s.shipId, positions: s.positions })),
     };
   }
 
@@ -718,11 +717,6 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   // ---- turns, timers, views --------------------------------------------------------------
-
-  /** A number that changes whenever the active turn changes; clients send it as `v`. */
-  private turnStamp(): number {
-    return this.battle.round * 256 + this.battle.turnIndex;
-  }
 
   private afterTurnChange() {
     const key = `${this.battle.phase}:${this.battle.round}:${this.battle.turnIndex}`;

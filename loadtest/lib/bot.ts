@@ -8,7 +8,7 @@
 // headless runner (all loops in one process) and the @colyseus/loadtest scenario (one loop
 // per "client" it starts).
 import { Client, type Room } from "@colyseus/sdk";
-import type { AckReply, ErrorReply, SeatReply } from "../../src/commands";
+import { turnStamp, type AckReply, type ErrorReply, type SeatReply } from "../../src/commands";
 import type { Metrics } from "./metrics";
 
 export const ALL_ROLES = ["pilot", "gunner", "engineer", "captain", "sensors"];
@@ -464,7 +464,7 @@ export async function playUntilEnd(bot: BotClient, plan: BattlePlan, stopped: ()
         continue;
       }
       const active = s.ships.get(s.activeShipId);
-      const stamp = s.round * 256 + s.turnIndex;
+      const stamp = turnStamp(s);
       const mine = active && (who.gm ? active.side === "npc" : active.id === who.shipId);
       if (mine && stamp !== lastStamp) {
         lastStamp = stamp;
@@ -482,7 +482,7 @@ async function playTurn(bot: BotClient, shipId: string, viaGm: boolean, plan: Ba
   const s = bot.state;
   const ship = s.ships.get(shipId);
   if (!ship) return;
-  const v = s.round * 256 + s.turnIndex;
+  const v = turnStamp(s);
   const send = (type: string, payload: Record<string, unknown>) =>
     viaGm
       ? bot.command("gm:act", { shipId, v, command: { type, ...payload } }, plan.replyTimeoutMs)

@@ -6,8 +6,8 @@ import { RANGE_BANDS, ROLES, RULESETS, SYSTEM_NAMES, WEAPON_KINDS } from "../rul
 export const commandId = z.string().min(1).max(LIMITS.commandId).regex(/^[A-Za-z0-9_.:-]+$/);
 export const shipId = z.string().min(1).max(16).regex(/^[a-z][a-z0-9]*$/);
 export const turretId = z.string().min(1).max(16).regex(/^[a-z][a-z0-9]*$/);
-/** The battle version the client saw when it made the command (optional; stale commands are refused). */
-export const battleVersion = z.number().int().min(0).max(2 ** 31);
+/** `v`: the turn stamp (see turnStamp) the command was made for; optional, a stale one is refused. */
+export const turnStampSchema = z.number().int().min(0).max(2 ** 31);
 
 export const rulesetSchema = z.enum(RULESETS);
 export const rangeBandSchema = z.enum(RANGE_BANDS);

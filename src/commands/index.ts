@@ -1,5 +1,6 @@
 export * from "./limits";
 export * from "./common";
+export * from "./turn-stamp";
 export * from "./options";
 export * from "./messages";
 export * from "./replies";

@@ -2,10 +2,10 @@
 // Every schema is strict: unknown keys are refused, so `__proto__` or `constructor` keys never pass.
 import { z } from "zod";
 import { LIMITS } from "./limits";
-import { battleVersion, cleanText, commandId, shipId, systemSchema, turretId } from "./common";
+import { cleanText, commandId, shipId, systemSchema, turnStampSchema, turretId } from "./common";
 import { shipSpecSchema } from "./options";
 
-const base = { cid: commandId, v: battleVersion.optional() };
+const base = { cid: commandId, v: turnStampSchema.optional() };
 
 export const fireMsg = z.strictObject({ ...base, turretId, targetId: shipId });
 export const launchMissileMsg = z.strictObject({ ...base, turretId, targetId: shipId, missile: z.enum(["standard", "smart"]) });
@@ -71,7 +71,3 @@ export const GM_MESSAGES = {
 
 export type ShipMessageName = keyof typeof SHIP_MESSAGES;
 export type GmMessageName = keyof typeof GM_MESSAGES;
-export type MessagePayload<N extends ShipMessageName | GmMessageName | "chat"> =
-  N extends ShipMessageName ? z.infer<(typeof SHIP_MESSAGES)[N]>
-  : N extends GmMessageName ? z.infer<(typeof GM_MESSAGES)[N]>
-  : z.infer<typeof chatMsg>;

@@ -84,4 +84,3 @@ export const joinOptionsSchema = z.strictObject({
 
 export type CreateOptions = z.infer<typeof createOptionsSchema>;
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
-export type ShipSpecInput = z.infer<typeof shipSpecSchema>;

@@ -8,8 +8,8 @@ import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../support/battles";
 import { assertClientMatchesServer } from "../support/compare";
 import { loadConfig } from "../../src/server/config";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { turnStamp } from "../../src/commands";
 
-const stamp = (s: any) => s.round * 256 + s.turnIndex;
 
 /** A GM connected directly and a player connected through the network simulator. */
 async function playerBehindProxy(server: TestServer, proxy: NetSim, extra: Record<string, unknown> = {}) {
@@ -28,7 +28,7 @@ async function playerBehindProxy(server: TestServer, proxy: NetSim, extra: Recor
 /** Ends NPC turns until it is the player's ship's turn, and the player has seen that. */
 async function untilPlayersTurn(gm: SeatClient, player: SeatClient) {
   for (let i = 0; i < 20 && gm.state.activeShipId !== "p1"; i++) {
-    await gm.command("gm:act", { shipId: gm.state.activeShipId, v: stamp(gm.state), command: { type: "endTurn" } });
+    await gm.command("gm:act", { shipId: gm.state.activeShipId, v: turnStamp(gm.state), command: { type: "endTurn" } });
   }
   assert.equal(gm.state.activeShipId, "p1");
   const version = gm.state.version;
@@ -52,7 +52,7 @@ describe("connection resilience", function () {
     const { gm, player, room } = await playerBehindProxy(server, proxy);
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await untilPlayersTurn(gm, player);
-    const fired = await player.command("space:fire", { turretId: "t1", targetId: "n1", v: stamp(player.state) });
+    const fired = await player.command("space:fire", { turretId: "t1", targetId: "n1", v: turnStamp(player.state) });
     assert.equal(fired.kind, "ack", JSON.stringify(fired));
     let reconnected = false;
     player.room.onReconnect(() => { reconnected = true; });
@@ -61,7 +61,7 @@ describe("connection resilience", function () {
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 5000, "the player marked disconnected");
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === true, 10_000, "the player back");
     assert.ok(reconnected);
-    assert.equal((await player.command("space:endTurn", { v: stamp(player.state) })).kind, "ack");
+    assert.equal((await player.command("space:endTurn", { v: turnStamp(player.state) })).kind, "ack");
     await player.until((s) => s.version === room.engineState().version, 5000, "the latest version");
     // The GM's patch is sent with the player's, but nothing says it is decoded first.
     await gm.until((s) => s.version === room.engineState().version, 5000, "the GM at the latest version");
@@ -74,7 +74,7 @@ describe("connection resilience", function () {
     const { gm, player, room } = await playerBehindProxy(server, proxy);
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await untilPlayersTurn(gm, player);
-    const payload = { cid: "retry-fire-1", turretId: "t1", targetId: "n1", v: stamp(player.state) };
+    const payload = { cid: "retry-fire-1", turretId: "t1", targetId: "n1", v: turnStamp(player.state) };
     const first = await player.command("space:fire", payload);
     assert.equal(first.kind, "ack");
     const after = JSON.stringify(room.engineState());
@@ -84,7 +84,7 @@ describe("connection resilience", function () {
     const again = await player.command("space:fire", payload);
     assert.deepEqual(again, first);
     assert.equal(JSON.stringify(room.engineState()), after, "applied once");
-    const stale = await player.command("space:endTurn", { v: stamp(player.state) - 1 });
+    const stale = await player.command("space:endTurn", { v: turnStamp(player.state) - 1 });
     assert.equal(stale.kind === "error" && stale.error.code, "stale");
     await player.room.leave();
   });
@@ -103,7 +103,7 @@ describe("connection resilience", function () {
       while (!done && gm.state.phase === "combat") {
         const s = gm.state;
         if (s.activeShipId === "n1") {
-          const v = stamp(s);
+          const v = turnStamp(s);
           for (const t of [...s.ships.get("n1").turrets]) {
             if (t.weapon === "missileRack") await gm.command("gm:act", { shipId: "n1", v, command: { type: "launchMissile", turretId: t.id, targetId: "p1", missile: "smart" } });
             else if (t.weapon !== "sandcaster") await gm.command("gm:act", { shipId: "n1", v, command: { type: "fire", turretId: t.id, targetId: "p1" } });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer } from "../support/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { turnStamp } from "../../src/commands";
 
 describe("hidden information", function () {
   this.timeout(90_000);
@@ -33,7 +34,7 @@ describe("hidden information", function () {
     assert.equal((await gm.command("gm:start")).kind, "ack");
     for (let attempt = 0; attempt < 30; attempt++) {
       const s = player.state;
-      const v = s.round * 256 + s.turnIndex;
+      const v = turnStamp(s);
       if (s.activeShipId === "p1") {
         await player.command("space:sensorLock", { targetId: "n1", v });
         if (room.engineState().ships.p1.lockedOn.includes("n1")) break;
@@ -51,7 +52,7 @@ describe("hidden information", function () {
     const round = room.engineState().round;
     for (let turn = 0; turn < 4 && room.engineState().round === round; turn++) {
       const s = room.engineState();
-      const v = s.round * 256 + s.turnIndex;
+      const v = turnStamp(s);
       const id = s.order[s.turnIndex];
       const reply = id === "p1" ? await player.command("space:endTurn", { v }) : await gm.command("gm:act", { shipId: id, v, command: { type: "endTurn" } });
       assert.equal(reply.kind, "ack", JSON.stringify(reply));
@@ -70,7 +71,7 @@ describe("hidden information", function () {
     const hitOnNpc = (s: any) => [...s.log].find((e: any) => e.target === "n1" && e.action === "fire" && / hit /.test(e.result));
     for (let turn = 0; turn < 40 && !hitOnNpc(gm.state); turn++) {
       const s = gm.state;
-      const v = s.round * 256 + s.turnIndex;
+      const v = turnStamp(s);
       if (s.activeShipId === "p1") {
         await player.until((ps) => ps.version >= s.version, 3000);
         await player.command("space:fire", { turretId: "t1", targetId: "n1", v });

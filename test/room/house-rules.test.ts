@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer, refusedJoin, twoShipOptions } from "../support/battles";
-import { createOptionsSchema } from "../../src/commands";
+import { createOptionsSchema, turnStamp } from "../../src/commands";
 import { replay } from "../../src/engine";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 
@@ -40,7 +40,7 @@ describe("a battle created with a house rule", function () {
     assert.equal((await gm.command("gm:start")).kind, "ack");
     for (let turn = 0; turn < 2; turn++) {
       const s = room.engineState();
-      const v = s.round * 256 + s.turnIndex;
+      const v = turnStamp(s);
       const id = s.order[s.turnIndex];
       const reply = id === "p1" ? await player.command("space:endTurn", { v }) : await gm.command("gm:act", { shipId: id, v, command: { type: "endTurn" } });
       assert.equal(reply.kind, "ack", JSON.stringify(reply));

@@ -3,6 +3,7 @@ import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer } from "../support/battles";
 import type { SeatClient } from "../support/seat-client";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { turnStamp } from "../../src/commands";
 
 describe("missiles in flight on the wire", function () {
   this.timeout(60_000);
@@ -44,7 +45,7 @@ describe("missiles in flight on the wire", function () {
     let roundsWithReattacks = 0;
     for (let turns = 0; turns < 24 && roundsWithReattacks < 2; turns++) {
       const { round, turnIndex, order } = battle();
-      const v = round * 256 + turnIndex;
+      const v = turnStamp({ round, turnIndex });
       const active = order[turnIndex];
       if (active === "p1") {
         for (const turretId of ["t1", "t2"]) await send(player, "space:launchMissile", { turretId, targetId: "n1", missile: "smart", v });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer } from "../support/battles";
 import type { SeatClient } from "../support/seat-client";
-import { SHIP_MESSAGES, GM_MESSAGES } from "../../src/commands";
+import { SHIP_MESSAGES, GM_MESSAGES, turnStamp } from "../../src/commands";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 
 const GARBAGE: unknown[] = [
@@ -84,7 +84,7 @@ describe("invalid messages", function () {
 
   it("answers a re-sent command id with the original reply and applies it once", async () => {
     const s = player.state;
-    const v = s.round * 256 + s.turnIndex;
+    const v = turnStamp(s);
     const mine = s.activeShipId === "p1";
     const type = mine ? "space:endTurn" : "gm:act";
     const client = mine ? player : gm;

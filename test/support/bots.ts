@@ -1,6 +1,7 @@
 // Simple scripted crews for room tests: on their ship's turn they fire every turret at the
 // first enemy still fighting, then end the turn. The GM does the same for every NPC ship.
 import type { SeatClient } from "./seat-client";
+import { turnStamp } from "../../src/commands";
 
 export function firstEnemy(state: any, side: string): string | undefined {
   for (const ship of state.ships.values()) if (ship.side !== side && !ship.destroyed && !ship.escaped) return ship.id;
@@ -15,7 +16,7 @@ export async function playTurn(client: SeatClient, shipId: string, viaGm: boolea
   const state = client.state;
   const ship = state.ships.get(shipId);
   const target = firstEnemy(state, ship.side);
-  const v = state.round * 256 + state.turnIndex;
+  const v = turnStamp(state);
   const send = (type: string, payload: Record<string, unknown>) =>
     viaGm ? client.command("gm:act", { shipId, v, command: { type, ...payload } }) : client.command(`space:${type}`, { ...payload, v });
   const pending: Promise<unknown>[] = [];

@@ -3,7 +3,7 @@
 // at a time per battle, and check after each that a message which was not acknowledged changed
 // nothing in the engine state. Used by test/security/fuzz.test.ts and scripts/fuzz.ts.
 import type { Room } from "@colyseus/sdk";
-import { GM_MESSAGES, SHIP_MESSAGES, type AckReply, type ErrorReply, type SeatReply } from "../../src/commands";
+import { GM_MESSAGES, SHIP_MESSAGES, turnStamp, type AckReply, type ErrorReply, type SeatReply } from "../../src/commands";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import type { TestServer } from "./server";
 import { withTimeout } from "./seat-client";
@@ -232,7 +232,7 @@ export async function runFuzz(server: TestServer, opts: FuzzOptions): Promise<Fu
         if (r() < 0.5) bytes[0] = 13; // ROOM_DATA with a garbage body
         m.room.connection.send(bytes);
       } else {
-        const msg = generate(r, pick, battle.round * 256 + battle.turnIndex, cidSeq);
+        const msg = generate(r, pick, turnStamp(battle), cidSeq);
         desc = `${m.label} ${msg.type} ${safeJson(msg.payload)}`;
         try {
           if (r() < 0.1) m.room.request(msg.type, msg.payload, { timeout: 5000 }).catch(() => undefined);

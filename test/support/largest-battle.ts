@@ -5,7 +5,7 @@
 // decoded with the GM's state, field by field.
 import assert from "node:assert/strict";
 import type { ColyseusSDK } from "@colyseus/sdk";
-import { LIMITS } from "../../src/commands";
+import { LIMITS, turnStamp } from "../../src/commands";
 import { SeatClient } from "./seat-client";
 import { ALL_ROLES } from "./battles";
 
@@ -87,7 +87,7 @@ export async function playTurn(b: LargestBattle): Promise<void> {
   const crew = npc ? b.gm : b.players.find((p) => p.seat?.shipId === active.id)!;
   const enemies = [...s.ships.values()].filter((x: any) => x.side !== active.side && !x.destroyed && !x.escaped).map((x: any) => x.id as string);
   const target = enemies[(s.round * 3 + Number(active.id.slice(1))) % enemies.length]!;
-  const v = s.round * 256 + s.turnIndex;
+  const v = turnStamp(s);
   const send = (type: string, fields: Record<string, unknown>) =>
     npc ? crew.command("gm:act", { shipId: active.id, v, command: { type, ...fields } }) : crew.command(`space:${type}`, { ...fields, v });
   const own = crew.state.ships.get(active.id);
@@ -96,7 +96,7 @@ export async function playTurn(b: LargestBattle): Promise<void> {
   await send("launchMissile", { turretId: "t2", targetId: target, missile: "smart" });
   // The ack follows the patch: the crew's state already shows whether the turn has passed (a ship
   // whose every position acted ends its turn by itself).
-  if (crew.state.round * 256 + crew.state.turnIndex !== v) return;
+  if (turnStamp(crew.state) !== v) return;
   const ended = await send("endTurn", {});
   if (ended.kind !== "ack") throw new Error(`end of turn refused: ${ended.error.code} ${ended.error.message}`);
 }

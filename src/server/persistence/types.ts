@@ -21,9 +21,12 @@ export type LogRecord =
   | { k: "unseat"; seatId: string; by?: string; cid?: string }
   | { k: "chat"; from: string; fromName: string; text: string; at: number; cid?: string };
 
-/** The battle as it stood after log record `seq`: engine state, dice state and seats. */
+/**
+ * The battle as it stood after log record `seq`: engine state and dice state. Seats are not in it:
+ * a restore rebuilds them from the log's seat records (older checkpoints carrying `seats` still load).
+ */
 export interface BattleSnapshot {
-  seq: number; version: number; round: number; battle: Battle; dice: number[]; seats: SeatRecord[]; at: number;
+  seq: number; version: number; round: number; battle: Battle; dice: number[]; at: number;
 }
 
 export interface StoredBattle { id: string; meta: BattleMeta; snapshot?: BattleSnapshot; records: LogRecord[] }

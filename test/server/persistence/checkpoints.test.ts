@@ -15,7 +15,7 @@ const META = { options: { name: "t" }, seed: 1, createdAt: 0 } as unknown as Bat
 const chat = (text: string): LogRecord => ({ k: "chat", from: "g1", fromName: "GM", text, at: 0 });
 /** A checkpoint about the size of a mid-battle one (tens of KB), so that writes overlap. */
 const snapshotAt = (seq: number): BattleSnapshot => ({
-  seq, version: seq, round: seq, at: seq, dice: [seq], seats: [],
+  seq, version: seq, round: seq, at: seq, dice: [seq],
   battle: { ships: {}, notes: "x".repeat(40_000) } as unknown as Battle,
 });
 
