@@ -128,9 +128,10 @@ export async function buildLargestBattle(create: () => ColyseusSDK, join: () => 
     }
   }
   // A last volley so that smart missiles are in flight whatever the dice did, and turns until a
-  // sensor lock holds (a lock lasts the round it was made in; each turn's lock attempt may fail).
+  // sensor lock holds: a lock lasts the round it was made in, each turn's attempt may fail, and
+  // after 10 rounds many ships' sensors are disabled, so this may take up to three more rounds.
   const held = () => [...b.gm.state.ships.values()].some((x: any) => x.lockedOn.length > 0);
-  for (let turns = 0; turns === 0 || (!held() && turns < 15); turns++) await playTurn(b);
+  for (let turns = 0; turns === 0 || (!held() && turns < 45); turns++) await playTurn(b);
   await inStep(b.all(), b.gm);
   const s = b.gm.state;
   assert.ok(s.round >= 10, `10 rounds played (round ${s.round})`);
