@@ -13,9 +13,9 @@ const LAYERS: Layer[] = [
   { name: "data", dir: "src/data", mayImport: ["src/data", "src/rules/model.ts"], packages: NO_PACKAGES },
   { name: "engine", dir: "src/engine", mayImport: ["src/engine", "src/rules", "src/data"], packages: NO_PACKAGES },
   // The protocol's error codes include the engine's refusal codes: its contract file (types only).
-  { name: "commands", dir: "src/commands", mayImport: ["src/commands", "src/rules/model.ts", "src/engine/types.ts"], packages: /^zod$/ },
+  { name: "commands", dir: "src/commands", mayImport: ["src/commands", "src/rules/model.ts", "src/engine/types.ts", "src/engine/legal.ts"], packages: /^zod$/ },
   { name: "schema", dir: "schema", mayImport: ["schema", "src/rules/model.ts"], packages: /^@colyseus\/schema$/ },
-  { name: "client", dir: "client", mayImport: ["client", "src/commands", "src/rules/model.ts", "src/data"], packages: /^(@colyseus\/sdk|@colyseus\/schema|zod|uplot)(\/.*)?$/ },
+  { name: "client", dir: "client", mayImport: ["client", "src/commands", "src/rules/model.ts", "src/data", "src/engine/legal.ts"], packages: /^(@colyseus\/sdk|@colyseus\/schema|zod|uplot)(\/.*)?$/ },
 ];
 
 function walk(dir: string): string[] {

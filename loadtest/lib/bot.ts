@@ -8,7 +8,8 @@
 // headless runner (all loops in one process) and the @colyseus/loadtest scenario (one loop
 // per "client" it starts).
 import { Client, type Room } from "@colyseus/sdk";
-import { turnStamp, type AckReply, type ErrorReply, type SeatReply } from "../../src/commands";
+import { legalBattleOf, turnStamp, type AckReply, type ErrorReply, type SeatReply } from "../../src/commands";
+import { payloadOf, volley } from "./volley";
 import type { Metrics } from "./metrics";
 
 export const ALL_ROLES = ["pilot", "gunner", "engineer", "captain", "sensors"];
@@ -477,7 +478,7 @@ export async function playUntilEnd(bot: BotClient, plan: BattlePlan, stopped: ()
   }
 }
 
-/** One turn: fire every weapon at the first enemy still fighting, then end the turn. */
+/** One turn: fire every weapon that may fire at the first enemy it may hit, then end the turn. */
 async function playTurn(bot: BotClient, shipId: string, viaGm: boolean, plan: BattlePlan, stopped: () => boolean): Promise<void> {
   const s = bot.state;
   const ship = s.ships.get(shipId);
@@ -487,18 +488,16 @@ async function playTurn(bot: BotClient, shipId: string, viaGm: boolean, plan: Ba
     viaGm
       ? bot.command("gm:act", { shipId, v, command: { type, ...payload } }, plan.replyTimeoutMs)
       : bot.command(`space:${type}`, { ...payload, v }, plan.replyTimeoutMs);
-  const turrets = [...(ship.turrets ?? [])].map((t: any) => ({ id: t.id, weapon: t.weapon, smart: t.smartMissiles > 0, missiles: t.missiles + t.smartMissiles }));
-  for (const t of turrets) {
+  const tried = new Set<string>();
+  for (;;) {
     if (stopped() || bot.left) return;
-    if (t.weapon === "sandcaster") continue;
-    if (t.weapon === "missileRack" && t.missiles <= 0) continue;
-    const target = firstEnemy(bot.state, ship.side);
-    if (!target) break;
+    // planned anew after each reply: the state patch arrives before the ack
+    const shot = volley(legalBattleOf(bot.state), shipId).find((c) => !tried.has(c.turretId));
+    if (!shot) break;
+    tried.add(shot.turretId);
     await think(plan.thinkMs);
     if (stopped() || bot.left) return;
-    const r = t.weapon === "missileRack"
-      ? await send("launchMissile", { turretId: t.id, targetId: target, missile: t.smart ? "smart" : "standard" })
-      : await send("fire", { turretId: t.id, targetId: target });
+    const r = await send(shot.type, payloadOf(shot));
     // the turn moved on (timeout) or the battle ended: stop this turn
     if (r.kind === "error" && ["stale", "notYourTurn", "wrongPhase"].includes(r.error.code)) return;
     if (r.kind === "timeout") return;
@@ -509,7 +508,3 @@ async function playTurn(bot: BotClient, shipId: string, viaGm: boolean, plan: Ba
   await send("endTurn", {});
 }
 
-export function firstEnemy(state: any, side: string): string | undefined {
-  for (const ship of state.ships.values()) if (ship.side !== side && !ship.destroyed && !ship.escaped) return ship.id;
-  return undefined;
-}

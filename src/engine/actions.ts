@@ -18,7 +18,7 @@ import { emit } from "./log";
 import { spendDodge } from "./reactions";
 import { advanceTurn } from "./turns";
 import type { ShipCommand } from "./types";
-import { repairTarget } from "./validate";
+import { repairTarget } from "./legal";
 
 type Ctx = { battle: Battle; dice: Dice; events: LogEntry[] };
 

@@ -5,9 +5,7 @@ import { BattleSetupError } from "./errors";
 import { buildShip, validateSpec } from "./ship-factory";
 import type { BattleSetup, ShipSpec } from "./types";
 
-export function isAlive(ship: Ship): boolean {
-  return !ship.destroyed && !ship.escaped;
-}
+export { isAlive } from "./legal";
 
 export function otherSide(side: Side): Side {
   return side === "players" ? "npc" : "players";

@@ -2,7 +2,7 @@
 export { apply } from "./apply";
 export { activeShipId, createBattle, isAlive } from "./battle";
 export { BattleSetupError, type SetupErrorCode } from "./errors";
-export { neededRole } from "./permissions";
+export { neededRole } from "./legal";
 export { replay, replayWithDice, type ReplayStep } from "./replay";
-export { isTurnAction } from "./validate";
+export { isTurnAction } from "./legal";
 export type * from "./types";

@@ -1,5 +1,7 @@
-// Who may issue which command. The room derives the Actor from the seat; this checks the rest.
-import type { Battle, Role } from "../rules/model";
+// Who may issue which command. The room derives the Actor from the seat; this checks the rest
+// (the positions a ship command needs: ./legal, shared with the web client).
+import type { Battle } from "../rules/model";
+import { roleDenial } from "./legal";
 import type { Actor, Command, GmCommand, ShipCommand, SystemCommand } from "./types";
 
 const SHIP_TYPES = new Set(["fire", "launchMissile", "pointDefense", "useSandcaster", "evade", "changeRange", "repair", "sensorLock", "coordinate", "endTurn"]);
@@ -14,18 +16,6 @@ export function isGmCommand(cmd: Command): cmd is GmCommand {
 }
 export function isSystemCommand(cmd: Command): cmd is SystemCommand {
   return SYSTEM_TYPES.has(cmd.type);
-}
-
-/** The crew position a ship command needs; null: any position of the ship (endTurn). */
-export function neededRole(cmd: ShipCommand): Role | null {
-  switch (cmd.type) {
-    case "fire": case "launchMissile": case "pointDefense": case "useSandcaster": return "gunner";
-    case "evade": case "changeRange": return "pilot";
-    case "repair": return "engineer";
-    case "sensorLock": return "sensors";
-    case "coordinate": return "captain";
-    case "endTurn": return null;
-  }
 }
 
 export interface Denial { code: "forbidden" | "unknownShip"; message: string }
@@ -43,7 +33,5 @@ export function permission(battle: Battle, actor: Actor, cmd: Command): Denial |
   if (!isShipCommand(cmd)) return { code: "forbidden", message: "crew may issue ship commands only" };
   if (cmd.shipId !== actor.shipId) return { code: "forbidden", message: "crew may command their own ship only" };
   if (!battle.ships[cmd.shipId]) return { code: "unknownShip", message: `no ship ${cmd.shipId}` };
-  const role = neededRole(cmd);
-  if (role === null) return actor.roles.length > 0 ? null : { code: "forbidden", message: "no crew position held" };
-  return actor.roles.includes(role) ? null : { code: "forbidden", message: `${cmd.type} needs the ${role} position` };
+  return roleDenial(cmd, actor.roles) as Denial | null;
 }

@@ -95,14 +95,14 @@ describe("web client (Chromium)", function () {
     }, "the players' turn", 15_000);
 
     assert.equal((await byId(bob.page, "t3-fire-why").textContent())?.trim(), "you are not the gunner");
-    assert.equal((await byId(alice.page, "t1-launch-why").textContent())?.trim(), "no missiles", "the corvette carries smart missiles only");
+    assert.equal((await byId(alice.page, "t1-launch-why").textContent())?.trim(), "no standard missiles left", "the corvette carries smart missiles only");
     assert.equal(await byId(alice.page, "t3-fire").isEnabled(), true);
 
     const logBefore = await byId(alice.page, "log-entry").count();
     await byId(alice.page, "target").selectOption("n1");
     await byId(alice.page, "t3-fire").click();
     await eventually(async () => (await byId(alice.page, "log-entry").count()) > logBefore, "the shot in the log");
-    await eventually(async () => (await byId(alice.page, "t3-fire-why").textContent())?.trim() === "turret already used this round", "turret marked used");
+    await eventually(async () => (await byId(alice.page, "t3-fire-why").textContent())?.trim() === "turret t3 has already been used this round", "turret marked used");
 
     await byId(alice.page, "t1-launch-smart").click();
     for (const w of [gm, alice, bob]) await byId(w.page, "missile").first().waitFor();
@@ -134,7 +134,7 @@ describe("web client (Chromium)", function () {
     assert.deepEqual(await texts(alice.page, '[data-testid="log-entry"]'), logBefore);
     assert.equal(await byId(alice.page, "hull-p1").textContent(), hullBefore);
     assert.equal(await byId(alice.page, "conn-status").getAttribute("data-state"), "connected");
-    assert.equal((await byId(alice.page, "t3-fire-why").textContent())?.trim(), "turret already used this round");
+    assert.equal((await byId(alice.page, "t3-fire-why").textContent())?.trim(), "turret t3 has already been used this round");
     await eventually(async () => (await gm.page.locator(`[data-testid="crew-${seatBefore}"]`).getAttribute("data-connected")) === "true", "marked connected for the GM");
     assert.equal(await byId(gm.page, "crew").locator("li").count(), 3, "no extra seat was taken");
   });

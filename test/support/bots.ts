@@ -1,7 +1,9 @@
-// Simple scripted crews for room tests: on their ship's turn they fire every turret at the
-// first enemy still fighting, then end the turn. The GM does the same for every NPC ship.
+// Simple scripted crews for room tests: on their ship's turn they fire every turret that may
+// fire at the first enemy it may hit (loadtest/lib/volley.ts), then end the turn. The GM does
+// the same for every NPC ship.
 import type { SeatClient } from "./seat-client";
-import { turnStamp } from "../../src/commands";
+import { legalBattleOf, turnStamp } from "../../src/commands";
+import { payloadOf, volley } from "../../loadtest/lib/volley";
 
 export function firstEnemy(state: any, side: string): string | undefined {
   for (const ship of state.ships.values()) if (ship.side !== side && !ship.destroyed && !ship.escaped) return ship.id;
@@ -13,21 +15,20 @@ export function firstEnemy(state: any, side: string): string | undefined {
  * every command at once and then awaits the replies: one round trip per turn on a slow link.
  */
 export async function playTurn(client: SeatClient, shipId: string, viaGm: boolean, pipelined = false): Promise<void> {
-  const state = client.state;
-  const ship = state.ships.get(shipId);
-  const target = firstEnemy(state, ship.side);
-  const v = turnStamp(state);
+  const v = turnStamp(client.state);
   const send = (type: string, payload: Record<string, unknown>) =>
     viaGm ? client.command("gm:act", { shipId, v, command: { type, ...payload } }) : client.command(`space:${type}`, { ...payload, v });
   const pending: Promise<unknown>[] = [];
-  if (target) {
-    for (const turret of [...(ship.turrets ?? [])]) {
-      if (turret.weapon === "sandcaster") continue;
-      const sent = turret.weapon === "missileRack"
-        ? send("launchMissile", { turretId: turret.id, targetId: target, missile: turret.smartMissiles > 0 ? "smart" : "standard" })
-        : send("fire", { turretId: turret.id, targetId: target });
-      if (pipelined) pending.push(sent);
-      else await sent;
+  if (pipelined) {
+    for (const shot of volley(legalBattleOf(client.state), shipId)) pending.push(send(shot.type, payloadOf(shot)));
+  } else {
+    // planned anew after each reply: the state patch arrives before the ack
+    const tried = new Set<string>();
+    for (;;) {
+      const shot = volley(legalBattleOf(client.state), shipId).find((c) => !tried.has(c.turretId));
+      if (!shot) break;
+      tried.add(shot.turretId);
+      await send(shot.type, payloadOf(shot));
     }
   }
   pending.push(send("endTurn", {}));
