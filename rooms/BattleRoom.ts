@@ -17,15 +17,15 @@ import { createDice, type SeededDice } from "../src/rules/dice";
 import type { Battle, LogEntry } from "../src/rules/model";
 import { BattleState, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
 import { syncBattle, appendLog, appendChat } from "../schema/sync";
-import { Seats, safeEqual, type Seat } from "./seats";
+import { Seats, safeEqual, type Seat } from "../src/battle/seats";
 import { logger } from "../src/server/logger";
-import { notify, type SeatInfo } from "./observers";
+import { notify, type SeatInfo } from "../src/server/observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
 import { FullStateSerializer } from "./full-state-serializer";
-import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "./guard";
-import { Blocklist, normaliseIp } from "./blocklist";
-import { decideJoin, parseJoinOptions, refusalVerdict, type AdmitVerdict, type JoinDecision, type JoinTable } from "./admission";
+import { Guard, DEFAULT_GUARD, STRIKE_CODES, rateClassOf, type GuardSettings } from "../src/battle/guard";
+import { Blocklist, normaliseIp } from "../src/server/blocklist";
+import { decideJoin, parseJoinOptions, JoinRefused, refusalVerdict, type AdmitVerdict, type JoinDecision, type JoinTable } from "../src/battle/admission";
 import { CredentialGuard } from "../src/server/credential-guard";
 import { missedJoinDeadline } from "../src/server/join-deadline";
 import type { Config } from "../src/server/config";
@@ -245,6 +245,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   override async onAuth(_client: Client, rawOptions: unknown, context: AuthContext): Promise<Admission> {
+    try {
+      return await this.authorise(rawOptions, context);
+    } catch (err) {
+      throw err instanceof JoinRefused ? new ServerError(err.code, err.message) : err;
+    }
+  }
+
+  private async authorise(rawOptions: unknown, context: AuthContext): Promise<Admission> {
     if (this.frozen) throw new ServerError(503, "the battle is moving to another server: join again in a moment");
     const ip = normaliseIp(context.ip);
     const decision = await this.decide(rawOptions, ip);
@@ -308,7 +316,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private refuseBlocked(ip: string | undefined, what: string): never {
     notify("securityEvent", { kind: "blockedJoin", roomId: this.roomId, ip, reason: `blocked ${what}` });
     this.log.warn("join refused: blocked", { ip, what });
-    throw new ServerError(403, "blocked for repeated invalid or refused messages; try again later");
+    throw new JoinRefused(403, "blocked for repeated invalid or refused messages; try again later");
   }
 
   override onJoin(client: BattleClient, _options: unknown, auth: Admission) {

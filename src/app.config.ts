@@ -19,7 +19,7 @@ import { CredentialGuard } from "./server/credential-guard";
 import { Capacity } from "./server/capacity";
 import { GuardedTransport } from "./server/transport";
 import { installMatchmakingPolicy } from "./server/matchmaking-guard";
-import { normaliseIp } from "../rooms/blocklist";
+import { normaliseIp } from "./server/blocklist";
 
 /**
  * The HTTP server under the WebSocket transport. A connection that never finishes its handshake

@@ -13,7 +13,7 @@
 // Every failure, lock-out and refusal during a lock-out is a security event (audit trail, metrics).
 import type { Config } from "./config";
 import { Lockout, type LockoutPolicy } from "./lockout";
-import { notify } from "../../rooms/observers";
+import { notify } from "./observers";
 
 export type CredentialSettings = Pick<Config,
   | "AUTH_FAILURES_PER_IP_BATTLE" | "AUTH_FAILURES_PER_IP" | "AUTH_FAILURES_PER_BATTLE" | "AUTH_FAILURES_PER_IP_ADMIN"

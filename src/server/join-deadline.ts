@@ -6,7 +6,7 @@
 // the room gives it no reconnection grace (missedJoinDeadline), so its place is free at once.
 import type WebSocket from "ws";
 import { Protocol } from "@colyseus/core";
-import { notify } from "../../rooms/observers";
+import { notify } from "./observers";
 
 /** Close code of a connection that did not acknowledge its join in time. */
 export const CLOSE_JOIN_TIMEOUT = 4408;

@@ -5,7 +5,7 @@ import type http from "node:http";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { Capacity } from "./capacity";
 import { watchJoinHandshake } from "./join-deadline";
-import { normaliseIp } from "../../rooms/blocklist";
+import { normaliseIp } from "./blocklist";
 import { trustPeerAddress } from "./peer-address";
 
 export class GuardedTransport extends WebSocketTransport {

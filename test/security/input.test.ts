@@ -3,7 +3,7 @@ import { startServer, type TestServer } from "../support/server";
 import { SeatClient } from "../support/seat-client";
 import { gmAndPlayer, twoShipOptions } from "../support/battles";
 import { chatMsg, joinOptionsSchema, createOptionsSchema, sanitizeText, SHIP_MESSAGES, GM_MESSAGES } from "../../src/commands";
-import { TokenBucket, Guard, DEFAULT_GUARD } from "../../rooms/guard";
+import { TokenBucket, Guard, DEFAULT_GUARD } from "../../src/battle/guard";
 
 describe("text clean-up (names, ship names, chat)", () => {
   const cases: [string, string, string][] = [

@@ -1,13 +1,12 @@
 // Who may join a battle. Decided twice with the same rules: at the matchmaking step (the HTTP
-// request, through BattleRoom.admit, before Colyseus reserves anything: src/server/matchmaking-guard.ts)
+// request, through the room's admit, before Colyseus reserves anything: src/server/matchmaking-guard.ts)
 // so that no seat reservation is ever handed to a join that would be refused, and again in onAuth
 // when the WebSocket arrives, where the seat is then created. Wrong secrets are counted and
 // lock-outs applied by the CredentialGuard. Nothing here changes the battle.
-import { ServerError } from "@colyseus/core";
 import type { z } from "zod";
-import { joinOptionsSchema, type JoinOptions } from "../src/commands";
-import type { Battle, Role } from "../src/rules/model";
-import type { CredentialGuard } from "../src/server/credential-guard";
+import { joinOptionsSchema, type JoinOptions } from "../commands";
+import type { Battle, Role } from "../rules/model";
+import type { CredentialGuard } from "../server/credential-guard";
 import { safeEqual, type Seats, type Seat } from "./seats";
 
 /** What a join amounts to, once its secret and the free places are checked. */
@@ -33,10 +32,13 @@ export interface JoinTable {
 /** The matchmaking step's answer, sent between processes: never an exception (it would carry the options, password included). */
 export type AdmitVerdict = { ok: true } | { ok: false; status: number; error: string; retryAfterSec?: number };
 
-/** A refused join; `retryAfterSec` when the refusal lasts a known time (a lock-out). */
-export class JoinRefused extends ServerError {
-  constructor(code: number, message: string, readonly retryAfterSec?: number) {
-    super(code, message);
+/**
+ * A refused join, with its HTTP-like status `code`; `retryAfterSec` when the refusal lasts a known
+ * time (a lock-out). The room turns it into Colyseus' ServerError.
+ */
+export class JoinRefused extends Error {
+  constructor(readonly code: number, message: string, readonly retryAfterSec?: number) {
+    super(message);
   }
 }
 
@@ -46,7 +48,7 @@ export function parseJoinOptions(raw: unknown): JoinOptions {
   return parsed.data;
 }
 
-/** Throws a JoinRefused (a ServerError) for any join that may not proceed. */
+/** Throws a JoinRefused for any join that may not proceed. */
 export function decideJoin(t: JoinTable, opts: JoinOptions, ip: string | undefined): JoinDecision {
   const secret = opts.gmKey ? "GM key" : opts.seatKey ? "seat key" : t.password !== undefined ? "password" : undefined;
   if (secret) {
@@ -91,8 +93,8 @@ export function decideJoin(t: JoinTable, opts: JoinOptions, ip: string | undefin
 
 /** The verdict for a refused join (any other exception is a bug, reported without detail). */
 export function refusalVerdict(err: unknown): AdmitVerdict {
-  if (err instanceof ServerError) {
-    const retryAfterSec = err instanceof JoinRefused ? err.retryAfterSec : undefined;
+  if (err instanceof JoinRefused) {
+    const retryAfterSec = err.retryAfterSec;
     return { ok: false, status: err.code, error: err.message, ...(retryAfterSec !== undefined ? { retryAfterSec } : {}) };
   }
   return { ok: false, status: 500, error: "internal error" };

@@ -1,7 +1,7 @@
 // Per-client message rate limits (token buckets) and intrusion-detection strikes for one room.
 // Pure bookkeeping: the room decides what to reply and whom to kick. Time comes from `now`.
-import type { ErrorCode } from "../src/commands";
-import type { Config } from "../src/server/config";
+import type { ErrorCode } from "../commands";
+import type { Config } from "../server/config";
 
 export type GuardSettings = Pick<Config,
   | "RATE_COMBAT_PER_SEC" | "RATE_COMBAT_BURST" | "RATE_GM_PER_SEC" | "RATE_GM_BURST"
