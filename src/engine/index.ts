@@ -3,6 +3,7 @@ export { apply } from "./apply";
 export { activeShipId, createBattle, isAlive } from "./battle";
 export { BattleSetupError, type SetupErrorCode } from "./errors";
 export { neededRole } from "./permissions";
-export { replay, replayWithDice, type ReplayStep } from "./replay";
+export { replay, replayStep, replayWithDice, type ReplayStep } from "./replay";
 export { isTurnAction } from "./validate";
+export { detailedShips, lockedByPlayers, type Viewer } from "./visibility";
 export type * from "./types";
