@@ -10,10 +10,13 @@ import type { GuardSettings } from "./guard";
 export type BattleSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS"
   | "MAX_MESSAGES_PER_SEC" | "IDS_BLOCK_SEC" | "IDS_BLOCK_IP"> & GuardSettings;
 
+/** What a battle uses of the keeper (src/server/persistence/keeper.ts). */
+export type BattleKeeping = Pick<BattleKeeper, "store" | "hosted" | "draining" | "takeRestore" | "left">;
+
 export interface BattleContext {
   readonly settings: BattleSettings;
   /** Durable battles: every accepted change is logged before it is published (undefined with PERSIST=false). */
-  readonly keeper?: BattleKeeper;
+  readonly keeper?: BattleKeeping;
   /** Failed secrets and lock-outs, shared by every battle of the process. */
   readonly credentials: CredentialGuard;
 }
