@@ -3,11 +3,10 @@
 // patches, replies, kicks and timers. No game rule and no refusal is decided here.
 import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext, ServerError, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
-import { activeShipId, detailedShips } from "../src/engine";
 import type { Battle } from "../src/rules/model";
-import { BattleState, CrewMember, DETAIL, type LogEntryState } from "../schema/BattleState";
-import { syncBattle, appendLog, appendChat } from "../schema/sync";
-import type { Seat } from "../src/battle/seats";
+import { BattleState, type LogEntryState } from "../schema/BattleState";
+import { DetailViews } from "./views";
+import { crewOf, showChange } from "./wire-state";
 import { logger } from "../src/server/logger";
 import { notify } from "../src/server/observers";
 import { PatchMeter } from "./patch-meter";
@@ -17,14 +16,10 @@ import { Blocklist, normaliseIp } from "../src/server/blocklist";
 import { Refused, type AdmitVerdict } from "../src/battle/admission";
 import { BattleHost, type Admission, type BattleMetadata, type Change, type HostOutput } from "../src/battle/host";
 import type { BattleContext } from "../src/battle/context";
-import { connectionFault, forgetConnection } from "../src/server/connection-faults";
-
-export type { BattleMetadata };
+import { connectionFault, forgetConnection, protocolViolation } from "../src/server/connection-faults";
 
 /** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
 export const CLOSE_BLOCKED = 4403;
-/** WebSocket close code for a frame over the transport's maxPayload (MAX_PAYLOAD_BYTES). */
-const CLOSE_TOO_BIG = 1009;
 /**
  * Colyseus' own count of clients and seat reservations (maxClients) locks a room when reached.
  * Places are counted by the host instead, for authorised joins only (src/battle/admission.ts), so
@@ -44,8 +39,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private ctx!: BattleContext;
   private log = logger.child({ room: "battle" });
   private patchMeter = new PatchMeter();
-  /** Per client, the ships it sees in detail now (sorted ids): its view is re-filtered only when this changes. */
-  private seen = new Map<string, string>();
+  private views = new DetailViews();
   /** Full states for joins and reloads, whatever their size (rooms/full-state-serializer.ts). */
   private serializer = new FullStateSerializer<BattleState>((bytes, bufferBytes) => {
     this.log.error("full state larger than the worst case the limits allow", { bytes, bufferBytes });
@@ -63,16 +57,16 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.roomId = restoring.id;
       this.setUp();
       this.host.restore(restoring);
-      for (const seat of this.host.seats.all()) this.crewOf(seat);
+      for (const seat of this.host.seats.all()) crewOf(this.state, seat);
       // Nobody is connected yet: the room waits for its clients (the idle timeout still applies).
       this.autoDispose = false;
-      if (!this.host.seats.gm) void this.lock();
-      return;
+    } else {
+      this.setUp();
+      await this.host.create(options).catch(rethrow);
     }
-    this.setUp();
-    await this.host.create(options).catch(rethrow);
+    this.state.assign({ name: this.host.name, turnTimeoutSec: this.host.turnTimeoutSec });
     // Nobody but the creator may take the GM seat: stay locked until the creator is in.
-    void this.lock();
+    if (!this.host.seats.gm) void this.lock();
   }
 
   private setUp() {
@@ -137,7 +131,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.patchMeter.attach(client);
     client.view = new StateView();
     if (auth.kind === "seat") {
-      this.crewOf(auth.seat).connected = true;
+      crewOf(this.state, auth.seat).connected = true;
       this.refreshView(client);
     }
     client.send("seat", reply);
@@ -148,37 +142,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
   }
 
-  /** The seat's crew entry in the wire state, created the first time (a join, or a restored seat). */
-  private crewOf(seat: Seat): CrewMember {
-    let member = this.state.crew.get(seat.seatId);
-    if (!member) {
-      member = new CrewMember().assign({ id: seat.seatId, name: seat.name, role: seat.role, shipId: seat.shipId, connected: false });
-      member.positions.push(...seat.positions);
-      this.state.crew.set(seat.seatId, member);
-    }
-    return member;
-  }
-
   override async onDrop(client: BattleClient, code?: number) {
     const info = this.host.infoOf(client.sessionId);
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = false;
-    const ip = client.userData?.ip;
-    notify("dropped", { roomId: this.roomId, seat: info, sessionId: client.sessionId, ip });
-    const fault = connectionFault(client.sessionId);
-    const kicked = this.host.kicked.has(client.sessionId);
-    const protocolError = code === CloseCode.WITH_ERROR || code === CLOSE_TOO_BIG || fault?.kind === "transport";
-    if (protocolError && !kicked) {
-      // Colyseus closed it (a flood over MAX_MESSAGES_PER_SEC, an undecodable frame) or ws did (over MAX_PAYLOAD_BYTES).
-      const reason = fault?.kind === "transport"
-        ? (/payload/i.test(fault.message) ? `message over MAX_PAYLOAD_BYTES (${fault.message})` : `WebSocket protocol error: ${fault.message}`)
-        : code === CLOSE_TOO_BIG ? "message over MAX_PAYLOAD_BYTES" : "message flood over MAX_MESSAGES_PER_SEC or an undecodable frame";
-      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: info, ip, reason });
-      this.log.warn("connection closed for a protocol violation", { seat: info?.seatId, ip, reason });
-    }
-    // A kicked or misbehaving connection, a spectator, or one that missed its join deadline gets no grace.
-    const misbehaved = kicked || protocolError || info?.role === "spectator" || fault?.kind === "joinTimeout";
-    if (misbehaved || this.ctx.settings.RECONNECT_GRACE_SEC <= 0) return;
+    const mayReconnect = this.host.dropped(client.sessionId, client.userData?.ip, protocolViolation(client.sessionId, code), connectionFault(client.sessionId)?.kind === "joinTimeout");
+    if (!mayReconnect || this.ctx.settings.RECONNECT_GRACE_SEC <= 0) return;
     const grace = this.allowReconnection(client, this.ctx.settings.RECONNECT_GRACE_SEC);
     this.graces.set(client.sessionId, grace);
     try {
@@ -196,14 +165,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = true;
     this.patchMeter.attach(client);
-    this.seen.delete(client.sessionId);
+    this.views.forget(client.sessionId);
     this.refreshView(client);
     notify("reconnected", { roomId: this.roomId, seat: info, sessionId: client.sessionId });
   }
 
   override onLeave(client: BattleClient) {
     forgetConnection(client.sessionId);
-    this.seen.delete(client.sessionId);
+    this.views.forget(client.sessionId);
     const seat = this.host.left(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
@@ -232,42 +201,15 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   // ---- the wire state --------------------------------------------------------------------------
 
-  /** Copies an accepted change into the wire state, refreshes the views and pushes the patch at once. */
+  /** Copies an accepted change into the wire state, reveals what each client may see, pushes the patch at once. */
   private publish(change: Change) {
-    syncBattle(this.state, change.battle, activeShipId(change.battle) ?? "");
-    this.state.name = this.host.name;
-    this.state.turnTimeoutSec = this.host.turnTimeoutSec;
-    this.state.turnEndsAt = change.turnEndsAt;
-    const detailed = appendLog(this.state, change.events);
-    for (const line of change.chat) appendChat(this.state, line);
-    for (const seatId of change.unseated) this.state.crew.delete(seatId);
+    const detailed = showChange(this.state, change);
     for (const client of this.clients) this.refreshView(client, detailed);
     this.broadcastPatch();
   }
 
-  /**
-   * Applies the visibility rule (src/engine/visibility.ts) to one client's StateView: ship details
-   * it is entitled to, and the hidden details of log entries about those ships (all of them when
-   * its entitlement changed, else only the new `entries`).
-   */
-  private refreshView(client: BattleClient, entries: LogEntryState[] = []) {
-    const view = client.view;
-    const viewer = this.host.infoOf(client.sessionId);
-    if (!view || !viewer) return;
-    const ships = detailedShips(this.battle(), viewer);
-    const key = [...ships].sort().join(",");
-    const changed = this.seen.get(client.sessionId) !== key;
-    this.seen.set(client.sessionId, key);
-    if (changed) {
-      for (const ship of this.state.ships.values()) {
-        const has = view.hasTag(ship, DETAIL);
-        if (ships.has(ship.id) && !has) view.add(ship, DETAIL);
-        else if (!ships.has(ship.id) && has) view.remove(ship, DETAIL);
-      }
-    }
-    for (const entry of changed ? this.state.log : entries) {
-      if (entry.detail && ships.has(entry.target) && !view.hasTag(entry, DETAIL)) view.add(entry, DETAIL);
-    }
+  private refreshView(client: BattleClient, entries?: LogEntryState[]) {
+    this.views.refresh(client.sessionId, client.view, this.host.infoOf(client.sessionId), this.host.battle, this.state, entries);
   }
 
   override broadcastPatch(): boolean {
@@ -293,12 +235,10 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   // ---- for the keeper, tests, replay and export ------------------------------------------------
 
-  standDown(reason: "drain" | "lost"): Promise<void> { return this.host.standDown(reason); }
   get commandLog() { return this.host.commandLog; }
   get fullLog() { return this.host.fullLog; }
   replayRecord() { return this.host.replayRecord(); }
-  engineState(): Battle { return this.battle(); }
-  private battle(): Battle { return this.host.battle; }
+  engineState(): Battle { return this.host.battle; }
   /** GET /api/battles/:id/log (through matchMaker.remoteRoomCall). */
   exportLog(gmKey: unknown, ip?: string) { return this.host.exportLog(gmKey, ip); }
 }

@@ -261,6 +261,22 @@ export class BattleHost implements HostedBattle {
     return { seatId: seat.seatId, role: seat.role, key: seat.key, shipId: seat.shipId, positions: seat.positions };
   }
 
+  /**
+   * A connection dropped (`violation`: why it was closed for breaking the protocol, if it was).
+   * Whether its seat is held for it to reconnect: not for a kicked or misbehaving connection, a
+   * spectator, or one that never finished its join handshake.
+   */
+  dropped(sessionId: string, ip: string | undefined, violation: string | undefined, missedJoin: boolean): boolean {
+    const info = this.infoOf(sessionId);
+    notify("dropped", { roomId: this.roomId, seat: info, sessionId, ip });
+    const kicked = this.kicked.has(sessionId);
+    if (violation && !kicked) {
+      notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: info, ip, reason: violation });
+      this.log.warn("connection closed for a protocol violation", { seat: info?.seatId, ip, reason: violation });
+    }
+    return !kicked && !violation && !missedJoin && info?.role !== "spectator";
+  }
+
   /** The connection left for good: its seat stays (reclaimable with its key), a spectator goes. */
   left(sessionId: string): Seat | undefined {
     this.kicked.delete(sessionId);

@@ -5,6 +5,7 @@
 // the Colyseus session id (from the WebSocket URL), so the room reads no private client field.
 import type http from "node:http";
 import type WebSocket from "ws";
+import { CloseCode } from "@colyseus/core";
 
 export type ConnectionFault = { kind: "transport"; message: string } | { kind: "joinTimeout" };
 
@@ -38,4 +39,18 @@ export function connectionFault(sessionId: string): ConnectionFault | undefined 
 
 export function forgetConnection(sessionId: string): void {
   faults.delete(sessionId);
+}
+
+/** WebSocket close code for a frame over the transport's maxPayload (MAX_PAYLOAD_BYTES). */
+const CLOSE_TOO_BIG = 1009;
+
+/** Why a connection was closed for a protocol violation (flood, bad frame, over maxPayload), if it was. */
+export function protocolViolation(sessionId: string, code: number | undefined): string | undefined {
+  const fault = faults.get(sessionId);
+  if (fault?.kind === "transport") {
+    return /payload/i.test(fault.message) ? `message over MAX_PAYLOAD_BYTES (${fault.message})` : `WebSocket protocol error: ${fault.message}`;
+  }
+  if (code === CLOSE_TOO_BIG) return "message over MAX_PAYLOAD_BYTES";
+  if (code === CloseCode.WITH_ERROR) return "message flood over MAX_MESSAGES_PER_SEC or an undecodable frame";
+  return undefined;
 }
