@@ -30,7 +30,7 @@ const RESERVATION_CEILING = 1000;
 /** The option key under which the composition root hands each battle its server's context (defineRoom defaults win over client options). */
 export const CONTEXT_OPTION = "__context";
 
-interface UserData { ip?: string }
+interface UserData { seatId: string; ip?: string }
 type BattleClient = Client<{ userData: UserData }>;
 
 export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> {
@@ -126,8 +126,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       // reload, or the client's rejoin once its quick reconnection attempts gave up) is that client back.
       held = seat.sessionId && seat.sessionId !== client.sessionId ? this.graces.get(seat.sessionId) : undefined;
     }
-    client.userData = { ip: auth.ip };
     const reply = this.host.joined(client.sessionId, auth);
+    client.userData = { seatId: reply.seatId, ip: auth.ip };
     this.patchMeter.attach(client);
     client.view = new StateView();
     if (auth.kind === "seat") {
