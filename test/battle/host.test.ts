@@ -64,7 +64,8 @@ const OPTIONS = {
 
 function hostWith(store: HeldStore, out = new RecordingOutput()) {
   const keeper: BattleKeeping = { store, hosted: new Map(), draining: false, takeRestore: () => undefined, left: async () => undefined };
-  const ctx: BattleContext = { settings: loadConfig({}), keeper, credentials: new CredentialGuard() };
+  const config = loadConfig({});
+  const ctx: BattleContext = { settings: config, keeper, credentials: new CredentialGuard(config) };
   const blocks = { block: async () => undefined, isBlocked: async () => false };
   return { host: new BattleHost(ctx, out, blocks, () => "unit-battle"), out };
 }
