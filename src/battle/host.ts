@@ -100,7 +100,7 @@ export class BattleHost implements HostedBattle {
   private spectatorSeq = 0;
   private lastMeta = "";
   /** Set when the battle is leaving this process: no more commands or joins here. */
-  frozen = false;
+  private frozen = false;
   private departure: "ended" | "handOver" | "lost" = "ended";
   private leaving?: Promise<void>;
   private log = logger.child({ room: "battle" });
