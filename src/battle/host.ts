@@ -20,20 +20,14 @@ import { DurableOutbox } from "../server/persistence/outbox";
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type StoredBattle } from "../server/persistence/types";
 import { decideJoin, parseJoinOptions, Refused, refusalVerdict, type AdmitVerdict, type JoinDecision } from "./admission";
 import type { BattleContext } from "./context";
+import { lobbyListing, type BattleMetadata } from "./lobby";
 import { Guard, rateClassOf, STRIKE_CODES } from "./guard";
 import { cidOf, readMessage, zodMessage } from "./messages";
 import { ReplyMemory, type Remembered } from "./reply-memory";
 import { safeEqual, Seats, type Seat } from "./seats";
 import { TurnClock, type Timers } from "./turn-clock";
 
-/** Metadata listed for a lobby: nothing secret. */
-export interface BattleMetadata {
-  name: string; ruleset: string; phase: string; players: number; maxPlayers: number; hasPassword: boolean; round: number;
-  /** Read-only spectators may join (they still need the password when there is one). */
-  allowSpectators: boolean;
-  /** The player ships a newcomer may choose, with the crew positions already held. */
-  playerShips: { id: string; name: string; className: string; taken: string[] }[];
-}
+export type { BattleMetadata };
 
 export interface ChatLineData { seq: number; from: string; fromName: string; text: string; at: number }
 
@@ -509,14 +503,7 @@ export class BattleHost implements HostedBattle {
   }
 
   private updateMetadata() {
-    const playerShips = Object.values(this.battle.ships)
-      .filter((s) => s.side === "players" && !s.destroyed && !s.escaped)
-      .map((s) => ({ id: s.id, name: s.name, className: s.className, taken: this.seats.players.filter((p) => p.shipId === s.id).flatMap((p) => p.positions) }));
-    const meta: BattleMetadata = {
-      name: this.options.name, ruleset: this.options.ruleset, phase: this.battle.phase, round: this.battle.round,
-      players: this.seats.players.length, maxPlayers: this.options.maxPlayers, hasPassword: this.options.password !== undefined, playerShips,
-      allowSpectators: this.options.allowSpectators,
-    };
+    const meta = lobbyListing(this.battle, this.options, this.seats);
     const key = JSON.stringify(meta);
     if (key === this.lastMeta) return;
     this.lastMeta = key;
