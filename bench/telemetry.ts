@@ -4,7 +4,7 @@
 // prom-client's histogram observe; a lower bound, since scavenges during the run reclaim some). Bounded: 1,000,000 commands after a 200,000 warm-up.
 import { Telemetry } from "../src/observability/telemetry";
 import { loadConfig } from "../src/server/config";
-import type { CommandAccepted } from "../rooms/observers";
+import type { CommandAccepted } from "../src/server/observers";
 
 const telemetry = new Telemetry(loadConfig({ NODE_ENV: "test" }));
 const accepted = { roomId: "bench", type: "space:fire", durationMs: 0.4 } as CommandAccepted;

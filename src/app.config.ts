@@ -5,7 +5,9 @@ import express from "express";
 import { defineServer, defineRoom, LobbyRoom, matchMaker } from "@colyseus/core";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
-import { BattleRoom } from "../rooms/BattleRoom";
+// The composition root: the one file of src/ that imports rooms/.
+import { BattleRoom, CONTEXT_OPTION } from "../rooms/BattleRoom";
+import type { BattleContext } from "./battle/context";
 import type { Config } from "./server/config";
 import { logger, colyseusLogger } from "./server/logger";
 import { guardHttpServer } from "./server/http-guard";
@@ -19,7 +21,7 @@ import { CredentialGuard } from "./server/credential-guard";
 import { Capacity } from "./server/capacity";
 import { GuardedTransport } from "./server/transport";
 import { installMatchmakingPolicy } from "./server/matchmaking-guard";
-import { normaliseIp } from "../rooms/blocklist";
+import { normaliseIp } from "./server/blocklist";
 
 /**
  * The HTTP server under the WebSocket transport. A connection that never finishes its handshake
@@ -45,22 +47,7 @@ function createHttpServer(config: Config, capacity: Capacity): http.Server {
 export function createServer(config: Config, opts: { gracefulShutdown?: boolean } = {}) {
   // Durable battles: in Redis with REDIS_URL (any process can take over), else in DATA_DIR.
   const keeper = config.PERSIST ? new BattleKeeper({ redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR }, config) : undefined;
-  BattleRoom.keeper = keeper;
   logger.level = config.LOG_LEVEL;
-  BattleRoom.settings = {
-    IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
-    RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
-    PATCH_RATE_MS: config.PATCH_RATE_MS,
-    METRICS_SAMPLE_MS: config.METRICS_SAMPLE_MS,
-    MAX_MESSAGES_PER_SEC: config.MAX_MESSAGES_PER_SEC,
-    IDS_BLOCK_SEC: config.IDS_BLOCK_SEC,
-    IDS_BLOCK_IP: config.IDS_BLOCK_IP,
-    RATE_COMBAT_PER_SEC: config.RATE_COMBAT_PER_SEC, RATE_COMBAT_BURST: config.RATE_COMBAT_BURST,
-    RATE_GM_PER_SEC: config.RATE_GM_PER_SEC, RATE_GM_BURST: config.RATE_GM_BURST,
-    RATE_CHAT_PER_SEC: config.RATE_CHAT_PER_SEC, RATE_CHAT_BURST: config.RATE_CHAT_BURST,
-    RATE_OTHER_PER_SEC: config.RATE_OTHER_PER_SEC, RATE_OTHER_BURST: config.RATE_OTHER_BURST,
-    IDS_MAX_STRIKES: config.IDS_MAX_STRIKES, IDS_WINDOW_SEC: config.IDS_WINDOW_SEC,
-  };
   // With Redis, processes share presence and the room registry so any one can route a client.
   const scaleOut = config.REDIS_URL
     ? {
@@ -74,7 +61,9 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   const audit = installAudit(config);
   // Brute-force protection and resource caps (docs/security.md), shared by every battle of this process.
   const credentials = new CredentialGuard(config);
-  BattleRoom.credentials = credentials;
+  // What every battle of this server shares, handed to each through defineRoom's options (which
+  // Colyseus merges over the client's, so a client cannot replace it).
+  const battles: BattleContext = { settings: config, keeper, credentials };
   const capacity = new Capacity(config);
   const restoreMatchmaking = installMatchmakingPolicy(capacity);
   telemetry.metrics.live.lockouts = () => credentials.activeLocks();
@@ -92,7 +81,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
       pingMaxRetries: config.PING_MAX_RETRIES,
     }, capacity, config.HANDSHAKE_TIMEOUT_SEC * 1000),
     rooms: {
-      battle: defineRoom(BattleRoom).enableRealtimeListing(),
+      battle: defineRoom(BattleRoom, { [CONTEXT_OPTION]: battles }).enableRealtimeListing(),
       lobby: defineRoom(LobbyRoom),
     },
     express: (app) => {

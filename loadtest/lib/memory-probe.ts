@@ -8,7 +8,7 @@
 // client joined is kept referenced after it is disposed (as a room registry that forgot to delete
 // would). test/load/leak.test.ts uses it to prove that the leak bound catches a real leak.
 import { matchMaker, type Room } from "@colyseus/core";
-import { addObserver } from "../../rooms/observers";
+import { addObserver } from "../../src/server/observers";
 
 export interface MemoryQuery { type: "memory?"; id: number; gc: boolean }
 export interface MemoryReply {

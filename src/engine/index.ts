@@ -2,7 +2,7 @@
 export { apply } from "./apply";
 export { activeShipId, createBattle, isAlive } from "./battle";
 export { BattleSetupError, type SetupErrorCode } from "./errors";
-export { neededRole } from "./legal";
-export { replay, replayWithDice, type ReplayStep } from "./replay";
-export { isTurnAction } from "./legal";
+export { neededRole, isTurnAction } from "./legal";
+export { replay, replayStep, replayWithDice, type ReplayStep } from "./replay";
+export { detailedShips, lockedByPlayers, type Viewer } from "./visibility";
 export type * from "./types";

@@ -4,18 +4,26 @@ import type { Battle } from "../rules/model";
 import { apply } from "./apply";
 import { createBattle } from "./battle";
 import { BattleSetupError } from "./errors";
-import type { Actor, BattleSetup, Command } from "./types";
+import type { Dice } from "../rules/dice";
+import type { Actor, BattleSetup, Command, LogEntry } from "./types";
 
 export interface ReplayStep { actor: Actor; cmd: Command }
+
+/**
+ * Applies one accepted command again, as replays do (a whole log here, a stored battle's log in
+ * src/battle/restore.ts); throws BattleSetupError("replayDiverged") if the rules now refuse it.
+ */
+export function replayStep(battle: Battle, dice: Dice, step: ReplayStep, index: number): LogEntry[] {
+  const r = apply(battle, step.actor, step.cmd, dice);
+  if (!r.ok) throw new BattleSetupError("replayDiverged", `command ${index} (${step.cmd.type}) was rejected on replay: ${r.code}`);
+  return r.events;
+}
 
 /** Replays accepted commands; throws BattleSetupError("replayDiverged") if one is now rejected. */
 export function replayWithDice(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): { battle: Battle; dice: SeededDice } {
   const battle = createBattle(setup);
   const dice = createDice(seed);
-  log.forEach((step, i) => {
-    const r = apply(battle, step.actor, step.cmd, dice);
-    if (!r.ok) throw new BattleSetupError("replayDiverged", `command ${i} (${step.cmd.type}) was rejected on replay: ${r.code}`);
-  });
+  log.forEach((step, i) => replayStep(battle, dice, step, i));
   return { battle, dice };
 }
 

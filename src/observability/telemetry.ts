@@ -7,7 +7,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import winston from "winston";
 import type { Counter } from "prom-client";
-import { addObserver, type BattleObserver } from "../../rooms/observers";
+import { addObserver, type BattleObserver } from "../server/observers";
 import { GM_MESSAGES, SHIP_MESSAGES } from "../commands";
 import type { Config } from "../server/config";
 import { logger } from "../server/logger";

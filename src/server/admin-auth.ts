@@ -13,7 +13,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import type { Config } from "./config";
 import type { CredentialGuard, SecretKind } from "./credential-guard";
-import { normaliseIp } from "../../rooms/blocklist";
+import { normaliseIp } from "./blocklist";
 
 export interface AdminCredentials { user: string; password: string; generated: boolean }
 

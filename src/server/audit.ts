@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import winston from "winston";
 import Redis from "ioredis";
-import { addObserver, type BattleObserver, type SeatInfo, type SecurityEventKind } from "../../rooms/observers";
+import { addObserver, type BattleObserver, type SeatInfo, type SecurityEventKind } from "./observers";
 import type { Config } from "./config";
 import { logger } from "./logger";
 

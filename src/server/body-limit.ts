@@ -8,8 +8,8 @@
 // connection under it, and the answer is lost); then the connection is closed.
 // Not body-parser (express.text): over its limit it reads off the whole body before it answers.
 import type { RequestHandler } from "express";
-import { notify } from "../../rooms/observers";
-import { normaliseIp } from "../../rooms/blocklist";
+import { notify } from "./observers";
+import { normaliseIp } from "./blocklist";
 
 const LINGER_MS = 2000;
 

@@ -9,8 +9,8 @@
 import type http from "node:http";
 import { ServerError, matchMaker } from "@colyseus/core";
 import type { Config } from "./config";
-import { addObserver, notify } from "../../rooms/observers";
-import { normaliseIp } from "../../rooms/blocklist";
+import { addObserver, notify } from "./observers";
+import { normaliseIp } from "./blocklist";
 
 export type CapacityLimits = Pick<Config, "MAX_BATTLES_PER_IP" | "MAX_BATTLES" | "MAX_CONNECTIONS_PER_IP" | "MAX_CONNECTIONS" | "CAPACITY_RETRY_AFTER_SEC">;
 

@@ -13,16 +13,11 @@
 // Every failure, lock-out and refusal during a lock-out is a security event (audit trail, metrics).
 import type { Config } from "./config";
 import { Lockout, type LockoutPolicy } from "./lockout";
-import { notify } from "../../rooms/observers";
+import { notify } from "./observers";
 
 export type CredentialSettings = Pick<Config,
   | "AUTH_FAILURES_PER_IP_BATTLE" | "AUTH_FAILURES_PER_IP" | "AUTH_FAILURES_PER_BATTLE" | "AUTH_FAILURES_PER_IP_ADMIN"
   | "AUTH_FAILURE_WINDOW_SEC" | "AUTH_LOCKOUT_SEC" | "AUTH_LOCKOUT_MAX_SEC">;
-
-export const DEFAULT_CREDENTIAL_SETTINGS: CredentialSettings = {
-  AUTH_FAILURES_PER_IP_BATTLE: 10, AUTH_FAILURES_PER_IP: 30, AUTH_FAILURES_PER_BATTLE: 50, AUTH_FAILURES_PER_IP_ADMIN: 10,
-  AUTH_FAILURE_WINDOW_SEC: 900, AUTH_LOCKOUT_SEC: 60, AUTH_LOCKOUT_MAX_SEC: 3600,
-};
 
 /** A refusal because of a lock-out: how long until the next attempt may be made. */
 export interface LockedOut { retryAfterSec: number; message: string }
@@ -36,7 +31,7 @@ export class CredentialGuard {
   private readonly battle: Lockout;
   private readonly operator: Lockout;
 
-  constructor(readonly settings: CredentialSettings = DEFAULT_CREDENTIAL_SETTINGS, now: () => number = Date.now) {
+  constructor(readonly settings: CredentialSettings, now: () => number = Date.now) {
     const policy = (threshold: number): LockoutPolicy => ({
       threshold, windowSec: settings.AUTH_FAILURE_WINDOW_SEC, lockSec: settings.AUTH_LOCKOUT_SEC, maxLockSec: settings.AUTH_LOCKOUT_MAX_SEC,
     });

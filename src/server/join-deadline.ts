@@ -3,20 +3,19 @@
 // Until then Colyseus keeps the connection among the room's clients, holding its place; a socket
 // that opens and stays silent would hold it for ever (ws' heartbeat is answered by the client's
 // WebSocket stack, not by the application). Such a socket is closed with CLOSE_JOIN_TIMEOUT, and
-// the room gives it no reconnection grace (missedJoinDeadline), so its place is free at once.
+// the room gives it no reconnection grace (src/server/connection-faults.ts), so its place is free at once.
 import type WebSocket from "ws";
 import { Protocol } from "@colyseus/core";
-import { notify } from "../../rooms/observers";
+import { notify } from "./observers";
+import { recordFault } from "./connection-faults";
 
 /** Close code of a connection that did not acknowledge its join in time. */
 export const CLOSE_JOIN_TIMEOUT = 4408;
 /** After the close frame, how long a peer that does not answer it keeps its socket. */
 const CLOSE_GRACE_MS = 1000;
 
-const missed = new WeakSet<object>();
-
 /** Watches one WebSocket until it acknowledges its join, or closes it after `ms`. */
-export function watchJoinHandshake(ws: WebSocket, ms: number, ip: string | undefined): void {
+export function watchJoinHandshake(ws: WebSocket, ms: number, ip: string | undefined, sessionId?: string): void {
   const onMessage = (data: WebSocket.RawData) => {
     if (firstByte(data) !== Protocol.JOIN_ROOM) return;
     clearTimeout(timer);
@@ -25,18 +24,13 @@ export function watchJoinHandshake(ws: WebSocket, ms: number, ip: string | undef
   const timer = setTimeout(() => {
     ws.off("message", onMessage);
     if (ws.readyState !== ws.OPEN) return;
-    missed.add(ws);
+    recordFault(sessionId, { kind: "joinTimeout" });
     notify("securityEvent", { kind: "joinTimeout", ip, reason: `join handshake not completed within ${ms / 1000} s` });
     ws.close(CLOSE_JOIN_TIMEOUT, "join handshake not completed in time");
     setTimeout(() => { if (ws.readyState !== ws.CLOSED) ws.terminate(); }, CLOSE_GRACE_MS).unref();
   }, ms);
   ws.on("message", onMessage);
   ws.once("close", () => clearTimeout(timer));
-}
-
-/** Whether the client's connection was closed for missing its join deadline (the room's onDrop asks). */
-export function missedJoinDeadline(client: { ref?: unknown }): boolean {
-  return typeof client.ref === "object" && client.ref !== null && missed.has(client.ref);
 }
 
 function firstByte(data: WebSocket.RawData): number | undefined {

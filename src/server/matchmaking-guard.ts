@@ -13,8 +13,8 @@ import express from "express";
 import { ServerError, matchMaker } from "@colyseus/core";
 import type { Capacity } from "./capacity";
 import { logger } from "./logger";
-import { normaliseIp } from "../../rooms/blocklist";
-import type { AdmitVerdict } from "../../rooms/admission";
+import { normaliseIp } from "./blocklist";
+import type { AdmitVerdict } from "../battle/admission";
 
 /** The room name battles are registered under (src/app.config.ts). */
 const BATTLE = "battle";

@@ -4,7 +4,7 @@
 // limit, or get somebody else's address blocked. The gate (HTTP) and the transport (WebSocket
 // upgrade) replace those headers with the socket's peer address before Colyseus reads them.
 import type http from "node:http";
-import { normaliseIp } from "../../rooms/blocklist";
+import { normaliseIp } from "./blocklist";
 
 export function trustPeerAddress(req: http.IncomingMessage): void {
   delete req.headers["x-forwarded-for"];

@@ -5,7 +5,8 @@ import type http from "node:http";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { Capacity } from "./capacity";
 import { watchJoinHandshake } from "./join-deadline";
-import { normaliseIp } from "../../rooms/blocklist";
+import { sessionIdOf, watchConnection } from "./connection-faults";
+import { normaliseIp } from "./blocklist";
 import { trustPeerAddress } from "./peer-address";
 
 export class GuardedTransport extends WebSocketTransport {
@@ -15,7 +16,11 @@ export class GuardedTransport extends WebSocketTransport {
   constructor(options: TransportOptions, capacity: Capacity, joinTimeoutMs: number) {
     super(options);
     this.capacity = capacity;
-    this.wss.on("connection", (ws, req: http.IncomingMessage) => watchJoinHandshake(ws, joinTimeoutMs, normaliseIp(req.socket.remoteAddress)));
+    this.wss.on("connection", (ws, req: http.IncomingMessage) => {
+      const sessionId = sessionIdOf(req);
+      watchConnection(ws, sessionId);
+      watchJoinHandshake(ws, joinTimeoutMs, normaliseIp(req.socket.remoteAddress), sessionId);
+    });
   }
 
   protected override listenForUpgrade(server: http.Server, filter?: (req: http.IncomingMessage) => boolean): void {

@@ -3,7 +3,8 @@ import { startServer, type TestServer } from "../support/server";
 import { SeatClient } from "../support/seat-client";
 import { gmAndPlayer, twoShipOptions } from "../support/battles";
 import { chatMsg, joinOptionsSchema, createOptionsSchema, sanitizeText, SHIP_MESSAGES, GM_MESSAGES } from "../../src/commands";
-import { TokenBucket, Guard, DEFAULT_GUARD } from "../../rooms/guard";
+import { TokenBucket, Guard } from "../../src/battle/guard";
+import { loadConfig } from "../../src/server/config";
 
 describe("text clean-up (names, ship names, chat)", () => {
   const cases: [string, string, string][] = [
@@ -69,7 +70,7 @@ describe("token bucket", () => {
 
   it("counts strikes in a sliding window", () => {
     let now = 0;
-    const g = new Guard({ ...DEFAULT_GUARD, IDS_MAX_STRIKES: 3, IDS_WINDOW_SEC: 10 }, () => now);
+    const g = new Guard({ ...loadConfig({}), IDS_MAX_STRIKES: 3, IDS_WINDOW_SEC: 10 }, () => now);
     assert.equal(g.strike("s1"), false);
     now += 6000;
     assert.equal(g.strike("s1"), false);

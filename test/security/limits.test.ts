@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { SeatClient, withTimeout, type Reply } from "../support/seat-client";
 import { gmAndPlayer, refusedJoin } from "../support/battles";
-import { addObserver, type SecurityEvent } from "../../rooms/observers";
+import { addObserver, type SecurityEvent } from "../../src/server/observers";
 import { CLOSE_BLOCKED, type BattleRoom } from "../../rooms/BattleRoom";
 import { scrape, value } from "../observability/scrape";
 

@@ -37,7 +37,7 @@ describe("permission matrix (every message x every kind of sender, through real 
     await join("unseated", { name: "Revoked", shipId: "p1", positions: ["gunner"] });
     room = server.colyseus.getRoomById(gmRoom.roomId) as unknown as BattleRoom;
     // A live connection whose seat is gone (as after a revoked seat): the room's defensive branch.
-    (room as unknown as { seats: { unbind(id: string): unknown } }).seats.unbind(c.unseated.room.sessionId);
+    (room as unknown as { host: { seats: { unbind(id: string): unknown } } }).host.seats.unbind(c.unseated.room.sessionId);
     assert.equal(c.spectator.seat!.role, "spectator");
     assert.equal(c.spectator.seat!.key, "", "a spectator gets no key");
   });

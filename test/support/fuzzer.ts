@@ -7,7 +7,7 @@ import { GM_MESSAGES, SHIP_MESSAGES, turnStamp, type AckReply, type ErrorReply, 
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import type { TestServer } from "./server";
 import { withTimeout } from "./seat-client";
-import { addObserver } from "../../rooms/observers";
+import { addObserver } from "../../src/server/observers";
 
 export interface FuzzOptions {
   messages: number;

@@ -173,9 +173,10 @@ export class BattleKeeper {
     const cached = await matchMaker.driver.findByIds(ids);
     for (const id of ids) {
       if (cached.get(id)?.processId === matchMaker.processId) continue;
-      const room = matchMaker.getLocalRoomById(id) as unknown as { _listing?: Parameters<typeof matchMaker.driver.persist>[0]; _internalState?: number } | undefined;
-      if (room?._listing && room._internalState === 1 /* RoomInternalState.CREATED */) {
-        await matchMaker.driver.persist(room._listing, true);
+      // setMetadata() writes the room's whole listing through the driver, once the room is created.
+      const room = matchMaker.getLocalRoomById(id);
+      if (room) {
+        await room.setMetadata(room.metadata);
         this.log.warn("battle listing pointed elsewhere: listed here again", { battle: id });
       }
     }

@@ -23,7 +23,7 @@ export type LogRecord =
 
 /**
  * The battle as it stood after log record `seq`: engine state and dice state. Seats are not in it:
- * a restore rebuilds them from the log's seat records (older checkpoints carrying `seats` still load).
+ * a restore rebuilds them from the log's seat records.
  */
 export interface BattleSnapshot {
   seq: number; version: number; round: number; battle: Battle; dice: number[]; at: number;

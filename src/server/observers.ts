@@ -1,9 +1,9 @@
 // Cross-cutting concerns (metrics, audit trail, persistence) observe battles here instead of
 // living inside the room. Observers must not throw; a failing one is logged and skipped.
-import type { Actor, Command, LogEntry } from "../src/engine/types";
-import type { Battle } from "../src/rules/model";
-import type { ErrorCode } from "../src/commands";
-import { logger } from "../src/server/logger";
+import type { Actor, Command, LogEntry } from "../engine/types";
+import type { Battle } from "../rules/model";
+import type { ErrorCode } from "../commands";
+import { logger } from "./logger";
 
 export interface SeatInfo { seatId: string; role: "gm" | "player" | "spectator"; shipId: string }
 

@@ -1,18 +1,13 @@
 // Per-client message rate limits (token buckets) and intrusion-detection strikes for one room.
 // Pure bookkeeping: the room decides what to reply and whom to kick. Time comes from `now`.
-import type { ErrorCode } from "../src/commands";
-import type { Config } from "../src/server/config";
+import type { ErrorCode } from "../commands";
+import type { Config } from "../server/config";
 
 export type GuardSettings = Pick<Config,
   | "RATE_COMBAT_PER_SEC" | "RATE_COMBAT_BURST" | "RATE_GM_PER_SEC" | "RATE_GM_BURST"
   | "RATE_CHAT_PER_SEC" | "RATE_CHAT_BURST" | "RATE_OTHER_PER_SEC" | "RATE_OTHER_BURST"
   | "IDS_MAX_STRIKES" | "IDS_WINDOW_SEC">;
 
-export const DEFAULT_GUARD: GuardSettings = {
-  RATE_COMBAT_PER_SEC: 2, RATE_COMBAT_BURST: 8, RATE_GM_PER_SEC: 10, RATE_GM_BURST: 30,
-  RATE_CHAT_PER_SEC: 1, RATE_CHAT_BURST: 5, RATE_OTHER_PER_SEC: 2, RATE_OTHER_BURST: 5,
-  IDS_MAX_STRIKES: 30, IDS_WINDOW_SEC: 60,
-};
 
 /** Which bucket a message draws from: a player's space:* (combat), gm:*, chat, anything else. */
 export type RateClass = "combat" | "gm" | "chat" | "other";

@@ -1,6 +1,6 @@
 // Who sits where in one battle: the GM seat and player seats, each bound to a secret key.
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { Role } from "../src/rules/model";
+import type { Role } from "../rules/model";
 
 export interface Seat {
   seatId: string;

@@ -1,0 +1,28 @@
+// Copies what the battle host publishes into the wire state (schema/): the room's half of
+// HostOutput.publish, and the crew list's entries for seats.
+import { activeShipId } from "../src/engine";
+import type { Change } from "../src/battle/host";
+import type { Seat } from "../src/battle/seats";
+import { CrewMember, type BattleState, type LogEntryState } from "../schema/BattleState";
+import { appendChat, appendLog, syncBattle } from "../schema/sync";
+
+/** Applies an accepted change; returns the new log entries that carry a hidden detail (to reveal). */
+export function showChange(state: BattleState, change: Change): LogEntryState[] {
+  syncBattle(state, change.battle, activeShipId(change.battle) ?? "");
+  state.turnEndsAt = change.turnEndsAt;
+  const detailed = appendLog(state, change.events);
+  for (const line of change.chat) appendChat(state, line);
+  for (const seatId of change.unseated) state.crew.delete(seatId);
+  return detailed;
+}
+
+/** The seat's crew entry, created the first time (a join, or a seat of a restored battle). */
+export function crewOf(state: BattleState, seat: Seat): CrewMember {
+  let member = state.crew.get(seat.seatId);
+  if (!member) {
+    member = new CrewMember().assign({ id: seat.seatId, name: seat.name, role: seat.role, shipId: seat.shipId, connected: false });
+    member.positions.push(...seat.positions);
+    state.crew.set(seat.seatId, member);
+  }
+  return member;
+}

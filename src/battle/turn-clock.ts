@@ -1,0 +1,65 @@
+// The battle's two clocks: the turn timer (a ship that does not act within turnTimeoutSec loses
+// its turn) and the idle timer (a battle with no accepted change for IDLE_TIMEOUT_SEC ends).
+// Time is read and scheduled through `Timers`: the room hands in Colyseus' clock.
+import { activeShipId } from "../engine";
+import type { Battle } from "../rules/model";
+
+export interface Timer { clear(): void }
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): Timer;
+  now(): number;
+}
+
+export class TurnClock {
+  private turnTimer?: Timer;
+  private idleTimer?: Timer;
+  private turnSeen = "";
+  /** When the active ship's turn runs out (ms since the epoch), 0 outside combat: shown to the clients. */
+  turnEndsAt = 0;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly turnTimeoutMs: number,
+    private readonly idleMs: number,
+    /** The turn (round, turnIndex) ran out, or passes at once (a player ship nobody crews). */
+    private readonly onTurnTimeout: (round: number, turnIndex: number) => void,
+    private readonly onIdle: () => void,
+  ) {}
+
+  /** After every accepted change: restarts the turn timer when the turn moved on. */
+  afterChange(battle: Battle, crewedShips: Set<string>): void {
+    const key = `${battle.phase}:${battle.round}:${battle.turnIndex}`;
+    if (key === this.turnSeen) return;
+    this.turnSeen = key;
+    this.stopTurn();
+    if (battle.phase !== "combat") {
+      this.turnEndsAt = 0;
+      return;
+    }
+    const { round, turnIndex } = battle;
+    const active = activeShipId(battle);
+    const ship = active ? battle.ships[active] : undefined;
+    // A player ship nobody crews would only stall the table: its turn passes at once.
+    const ms = ship && ship.side === "players" && !crewedShips.has(ship.id) ? 0 : this.turnTimeoutMs;
+    this.turnEndsAt = this.timers.now() + ms;
+    this.turnTimer = this.timers.setTimeout(() => this.onTurnTimeout(round, turnIndex), ms);
+  }
+
+  /** Something was accepted: the idle timer starts again. */
+  touch(): void {
+    this.idleTimer?.clear();
+    this.idleTimer = this.timers.setTimeout(this.onIdle, this.idleMs);
+  }
+
+  /** The battle ended: no turn runs out any more. */
+  stopTurn(): void {
+    this.turnTimer?.clear();
+    this.turnTimer = undefined;
+    this.turnEndsAt = 0;
+  }
+
+  stop(): void {
+    this.stopTurn();
+    this.idleTimer?.clear();
+  }
+}
