@@ -4,11 +4,11 @@ import { MOUNT_WEAPONS, WEAPONS } from "../data/weapons";
 import { DM, SANDCASTER_CANISTERS } from "../data/tables";
 import { rollAttack } from "../rules/attack";
 import { check, type Modifier } from "../rules/check";
-import { resolveDamage, rollSandcaster } from "../rules/damage";
+import { SYSTEM_LABEL, resolveDamage, rollSandcaster } from "../rules/damage";
 import type { Dice } from "../rules/dice";
 import { rollIncreaseInitiative } from "../rules/initiative";
 import { flightRounds, launchRolls, rollLaunch } from "../rules/missiles";
-import { pairKey, type Battle, type LogEntry, type Severity, type Ship } from "../rules/model";
+import { pairKey, type Battle, type LogEntry, type RangeBand, type Severity, type Ship } from "../rules/model";
 import { effectiveThrust, rollChangeRange, rollEvasive } from "../rules/pilot";
 import { shiftBand } from "../rules/range";
 import { rollRepair } from "../rules/repair";
@@ -29,6 +29,11 @@ function ship(ctx: Ctx, id: string): Ship {
 function lockDM(s: Ship, targetId: string): number {
   if (s.systems.sensors >= 2 || !s.lockedOn.includes(targetId)) return 0;
   return s.lockDM[targetId] ?? DM.sensorLock;
+}
+
+/** A range band as the log says it ("very long", not the identifier). */
+function bandWords(band: RangeBand): string {
+  return band === "veryLong" ? "very long" : band;
 }
 
 export function executeShip(ctx: Ctx, cmd: ShipCommand): void {
@@ -188,10 +193,10 @@ function changeRange(ctx: Ctx, cmd: Extract<ShipCommand, { type: "changeRange" }
   const next = shiftBand(band, cmd.direction);
   const c = rollChangeRange(ctx.dice, s.skills.pilot, effectiveThrust(s.thrust, s.systems.mDrive), effectiveThrust(t.thrust, t.systems.mDrive));
   let result: string;
-  if (!c.success) result = `Fails to change range (stays ${band})`;
+  if (!c.success) result = `Fails to change range (stays ${bandWords(band)})`;
   else if (next) {
     battle.ranges[key] = next;
-    result = `Range to ${t.name}: ${band} → ${next}`;
+    result = `Range to ${t.name}: ${bandWords(band)} → ${bandWords(next)}`;
   } else {
     s.escaped = true;
     result = `${s.name} escapes the battle`;
@@ -207,7 +212,7 @@ function repair(ctx: Ctx, cmd: Extract<ShipCommand, { type: "repair" }>): void {
   const turret = "turretId" in choice ? s.turrets.find((t) => t.id === choice.turretId)! : null;
   const before: Severity = turret ? turret.damage : s.systems[(choice as { system: keyof Ship["systems"] }).system];
   const r = rollRepair(ctx.dice, s.skills.engineering, before);
-  const label = turret ? `turret ${turret.id}` : (choice as { system: string }).system;
+  const label = turret ? `turret ${turret.id}` : SYSTEM_LABEL[(choice as { system: keyof Ship["systems"] }).system];
   if (r.check.success) {
     if (turret) turret.damage = r.after;
     else s.systems[(choice as { system: keyof Ship["systems"] }).system] = r.after;

@@ -39,7 +39,7 @@ export function mgt2eCriticalLocation(roll: number): Mgt2eLocation {
 }
 
 const SEVERITY_WORD = ["intact", "damaged", "disabled", "destroyed"] as const;
-const SYSTEM_LABEL: Record<SystemName, string> = {
+export const SYSTEM_LABEL: Record<SystemName, string> = {
   sensors: "sensors", mDrive: "M-drive", jDrive: "J-drive", powerPlant: "power plant", fuel: "fuel", bridge: "bridge",
   crew: "crew", hold: "hold", computer: "computer", armour: "armour",
 };
