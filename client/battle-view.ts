@@ -9,6 +9,7 @@ import { gmPanel } from "./gm-view";
 import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
 import type { Catalogue } from "./lobby";
 import { enemiesOf, hasDetail, list, rangeBetween, secondsLeft, shipName, ships, type AnyShip, type AnyState } from "./model";
+import { announcement, combatLog, latestCards } from "./roll-card-view";
 
 interface Section { el: HTMLElement; sig: string; render: (state: AnyState) => HTMLElement | HTMLElement[]; key: (state: AnyState) => unknown }
 
@@ -42,7 +43,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const myShipId = () => seat?.shipId ?? "";
 
   const shipsPanel = section("Ships", "ships",
-    (s) => [json(s.ships), json(s.ranges), myShipId(), s.activeShipId],
+    (s) => [json(s.ships), json(s.ranges), myShipId(), s.activeShipId, json(s.crew)],
     (s) => shipCards(s, myShipId(), opts.catalogue), "ships-panel");
   const controls = section(session.role === "gm" ? "Game master" : session.role === "spectator" ? "Spectating" : "Your actions", session.role === "gm" ? "gm-panel" : "actions-panel",
     (s) => [json(s.ships), json(s.ranges), s.phase, s.round, s.turnIndex, s.activeShipId, seat?.positions, gmTick],
@@ -76,8 +77,14 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       h("span", { class: "muted" }, c.role === "gm" ? "GM" : `${shipName(s, c.shipId)} · ${list<string>(c.positions).map(roleLabel).join(", ")}`),
       " ", h("span", { class: "sr-label" }, c.connected ? "connected" : "disconnected")))));
   const logPanel = section("Combat log", "log",
-    (s) => [list(s.log).length, list(s.log).at(-1)?.seq],
+    (s) => [list(s.log).length, list(s.log).at(-1)?.seq, json(s.ships)],
     (s) => combatLog(s), "log-panel");
+  // The newest cards, always in view: the strip under the turn line (sticky with it on a phone).
+  const latest = h("section", { class: "panel latest", testid: "latest", "aria-label": "Latest rolls" });
+  // Screen readers hear each new card once (the strip itself is re-rendered and not live).
+  const announcer = h("p", { class: "sr-only", testid: "announcer", "aria-live": "polite", "aria-atomic": "true" });
+  let latestSig = "";
+  let announcedSeq = -1;
 
   const chatList = h("ol", { class: "chat plain", testid: "chat-lines" });
   const chatInput = h("input", { name: "chat", maxlength: 500, autocomplete: "off", testid: "chat-input", "aria-label": "Chat message" });
@@ -107,10 +114,12 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const chatPanel = h("section", { class: "panel chat-panel", testid: "chat", "aria-label": "Chat" }, h("h3", {}, "Chat"), chatList, chatForm);
 
   const view = h("div", { class: "battle", testid: "battle-view", "data-role": session.role },
-    h("div", { class: "panel battle-head" },
-      h("div", { class: "head-main" }, title, info, turn),
-      h("div", { class: "head-side" }, seatEl, leaveBtn)),
-    banner, result, errorList,
+    h("div", { class: "sticky-head" },
+      h("div", { class: "panel battle-head" },
+        h("div", { class: "head-main" }, title, info, turn),
+        h("div", { class: "head-side" }, seatEl, leaveBtn)),
+      banner),
+    latest, announcer, result, errorList,
     h("div", { class: "battle-grid" },
       h("div", { class: "col col-ships" }, shipsPanel),
       h("div", { class: "col col-main" }, controls, logPanel),
@@ -131,20 +140,36 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     view.dataset.version = String(s.version);
     view.dataset.roomId = session.room.roomId;
     if (s.phase === "combat" && s.activeShipId) {
+      const absent = absentCrew(s, s.activeShipId);
       replaceChildren(turn, "Turn: ", h("strong", { testid: "active-ship" }, shipName(s, s.activeShipId)),
-        s.activeShipId === myShipId() ? " (your ship)" : "", " · ", countdown);
+        s.activeShipId === myShipId() ? " (your ship)" : "",
+        absent.length ? h("span", { class: "warn-text", testid: "turn-absent" }, ` · disconnected: ${absent.join(", ")}`) : "",
+        " · ", countdown);
     } else {
       replaceChildren(turn, s.phase === "setup" ? "Waiting for the GM to start the battle." : "The battle is over.");
     }
     tickCountdown();
     const res = s.result;
     result.textContent = s.phase === "ended" && res?.winner ? `Battle over: ${res.winner === "draw" ? "a draw" : `${res.winner === "players" ? "the players" : "the NPCs"} win`} (${res.reason}).` : "";
+    const logBox = logPanel.querySelector<HTMLElement>(".section-body")!;
+    // Follow the newest card unless the reader scrolled back to read older ones.
+    const following = logBox.scrollTop + logBox.clientHeight >= logBox.scrollHeight - 8;
     for (const sec of sections) {
       const sig = JSON.stringify(sec.key(s));
       if (sig === sec.sig) continue;
       sec.sig = sig;
       const out = sec.render(s);
       replaceChildren(sec.el, ...(Array.isArray(out) ? out : [out]));
+    }
+    if (following) logBox.scrollTop = logBox.scrollHeight;
+    const lastSeq = list(s.log).at(-1)?.seq ?? 0;
+    const ls = JSON.stringify([lastSeq, list(s.log).length, json(s.ships)]);
+    if (ls !== latestSig) {
+      latestSig = ls;
+      replaceChildren(latest, h("h3", { class: "sr-only" }, "Latest rolls"), latestCards(s));
+      // The first render (a join or a reload) announces nothing: only what happens from now on.
+      if (announcedSeq >= 0 && lastSeq > announcedSeq) announcer.textContent = announcement(s, announcedSeq);
+      announcedSeq = lastSeq;
     }
     const cs = JSON.stringify([list(s.chat).length, list(s.chat).at(-1)?.seq]);
     if (cs !== chatSig) {
@@ -268,9 +293,10 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
           t.weapon === "sandcaster" ? ` · sand ${t.sand}` : "",
           t.damage > 0 ? ` · ${severityLabel(t.damage)}` : "",
           t.usedRound === s.round && s.round > 0 ? " · used" : "",
-          t.ready && t.ready !== "none" ? ` · ready: ${t.ready}` : "")))
+          t.ready === "pointDefense" ? " · point defence ready" : t.ready === "sandcaster" ? " · sand ready" : "")))
       : h("p", { class: "small muted" }, "Turrets: ?"),
     known && list(x.lockedOn).length ? h("p", { class: "small" }, "Sensor lock on: ", list<string>(x.lockedOn).map((id) => shipName(s, id)).join(", ")) : null,
+    crewLine(s, x.id),
     enemies.length
       ? h("ul", { class: "plain small ranges", testid: `ranges-${x.id}` }, enemies.map((e) => {
           const band = rangeBetween(s, x.id, e.id);
@@ -279,31 +305,16 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
       : null);
 }
 
-function combatLog(s: AnyState): HTMLElement {
-  const entries = list(s.log);
-  if (!entries.length) return h("p", { class: "muted" }, "Nothing has happened yet.");
-  const rounds = new Map<number, any[]>();
-  for (const e of entries) {
-    const r = rounds.get(e.round) ?? [];
-    r.push(e);
-    rounds.set(e.round, r);
-  }
-  const name = (id: string) => (id === "gm" ? "GM" : id === "system" ? "System" : shipName(s, id));
-  return h("div", { class: "log" }, [...rounds.entries()].sort((a, b) => b[0] - a[0]).map(([round, es]) =>
-    h("section", { class: "log-round", testid: "log-round", "data-round": String(round) },
-      h("h4", {}, round === 0 ? "Setup" : `Round ${round}`),
-      h("ol", { class: "plain" }, es.map((e) => {
-        const dice = list<number>(e.dice);
-        const mods = list(e.modifiers);
-        const roll = dice.length
-          ? ` [${dice.join("+")}${mods.map((m) => ` ${m.value >= 0 ? "+" : "−"}${Math.abs(m.value)} ${m.label}`).join("")} = ${e.total}]`
-          : "";
-        // The full text with the target's armour reaches only those entitled to it (the GM, the
-        // target's own crew, a locking side); it is offered as the entry's tooltip.
-        const attrs: Record<string, string> = { testid: "log-entry", "data-seq": String(e.seq) };
-        if (e.detail) attrs.title = e.detail;
-        return h("li", attrs,
-          h("strong", {}, name(e.actor)), ` ${e.action}`, e.target ? ` → ${name(e.target)}` : "", e.result ? `: ${e.result}` : "",
-          h("span", { class: "muted" }, roll));
-      })))));
+/** The ship's crew, a disconnected member marked as such (the table sees who it is waiting for). */
+function crewLine(s: AnyState, shipId: string): HTMLElement | null {
+  const members = list(s.crew).filter((c) => c.role !== "gm" && c.shipId === shipId);
+  if (!members.length) return null;
+  return h("p", { class: "small crew-line", testid: `ship-crew-${shipId}` }, "Crew: ", members.map((c, i) => h("span", {
+    class: c.connected ? "" : "offline", "data-connected": String(c.connected),
+  }, i ? ", " : "", c.name, c.connected ? "" : " (disconnected)")));
+}
+
+/** The names of the active ship's crew members who are disconnected, for the turn line. */
+export function absentCrew(s: AnyState, shipId: string): string[] {
+  return list(s.crew).filter((c) => c.role !== "gm" && c.shipId === shipId && !c.connected).map((c) => c.name);
 }
