@@ -4,6 +4,7 @@
 import type { ErrorReply, SeatReply } from "../src/commands";
 import { actionPanel } from "./actions";
 import { newCid, type BattleSession, type ConnectionStatus } from "./connection";
+import { confirmAction } from "./confirm";
 import { h, replaceChildren } from "./dom";
 import { gmPanel } from "./gm-view";
 import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
@@ -79,7 +80,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const logPanel = section("Combat log", "log",
     (s) => [list(s.log).length, list(s.log).at(-1)?.seq, json(s.ships)],
     (s) => combatLog(s), "log-panel");
-  // The newest cards, always in view: the strip under the turn line (sticky with it on a phone).
+  // The newest cards, always in view: the strip under the turn line, sticky with it.
   const latest = h("section", { class: "panel latest", testid: "latest", "aria-label": "Latest rolls" });
   // Screen readers hear each new card once (the strip itself is re-rendered and not live).
   const announcer = h("p", { class: "sr-only", testid: "announcer", "aria-live": "polite", "aria-atomic": "true" });
@@ -118,8 +119,8 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       h("div", { class: "panel battle-head" },
         h("div", { class: "head-main" }, title, info, turn),
         h("div", { class: "head-side" }, seatEl, leaveBtn)),
-      banner),
-    latest, announcer, result, errorList,
+      banner, latest),
+    announcer, result, errorList,
     h("div", { class: "battle-grid" },
       h("div", { class: "col col-ships" }, shipsPanel),
       h("div", { class: "col col-main" }, controls, logPanel),
@@ -252,6 +253,12 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     opts.onExit(notice);
   }
   async function leave() {
+    // The GM's leaving leaves the table without its referee: asked first (issue 14).
+    if (role() === "gm" && !(await confirmAction({
+      title: "Leave the battle?",
+      message: "You are its game master: nobody can run the NPC ships or end the battle while you are away.",
+      confirm: "Leave battle",
+    }))) return;
     leaveBtn.disabled = true;
     await session.leave();
     exit();

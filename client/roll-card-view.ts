@@ -4,8 +4,8 @@ import { h } from "./dom";
 import { list, shipName, type AnyState } from "./model";
 import { cardText, groupCards, headline, rollCard, signed, type RollCard } from "./roll-card";
 
-/** How many card groups (volleys count once) the latest strip shows. */
-export const LATEST_GROUPS = 3;
+/** How many cards the latest strip shows (a phone shows the newest one only: styles.css). */
+export const LATEST_CARDS = 3;
 
 export function cardsOf(s: AnyState): RollCard[] {
   return list(s.log).map((e) => rollCard(e, (id) => shipName(s, id)));
@@ -48,11 +48,11 @@ function groupEl(g: RollCard[], testid: string): HTMLElement {
     h("ol", { class: "plain" }, g.map((c) => cardEl(c, testid))));
 }
 
-/** The newest card groups, newest first: always in view, whatever the log's scroll. */
+/** The newest cards, newest first: in the sticky head, so always in view whatever the page's scroll. */
 export function latestCards(s: AnyState): HTMLElement {
-  const groups = groupCards(cardsOf(s).filter((c) => c.check || c.damage || c.actor !== "System")).slice(-LATEST_GROUPS).reverse();
-  if (!groups.length) return h("p", { class: "muted small" }, "The newest rolls show here.");
-  return h("ol", { class: "plain latest-cards" }, groups.map((g) => groupEl(g, "latest-card")));
+  const cards = cardsOf(s).filter((c) => c.check || c.damage).slice(-LATEST_CARDS).reverse();
+  if (!cards.length) return h("p", { class: "muted small" }, "The newest rolls show here.");
+  return h("ol", { class: "plain latest-cards" }, cards.map((c) => cardEl(c, "latest-card")));
 }
 
 /** What the screen reader announces for the newest entries (after `sinceSeq`). */
