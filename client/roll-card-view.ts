@@ -17,7 +17,11 @@ function dm(label: string, value: number): HTMLElement {
 
 function cardEl(c: RollCard, testid: string): HTMLElement {
   const attrs: Record<string, string> = { class: "card", testid, "data-seq": String(c.seq) };
-  if (c.check) attrs["data-total"] = String(c.check.total);
+  // The card's numbers as data, for tests and tools reading the page (what the text shows, no more).
+  if (c.check) Object.assign(attrs, { "data-dice": c.check.dice.join(","), "data-dms": c.check.modifiers.map((m) => m.value).join(","), "data-total": String(c.check.total) });
+  if (c.check?.need !== undefined) attrs["data-need"] = String(c.check.need);
+  if (c.damage) Object.assign(attrs, { "data-damage-dice": c.damage.dice.join(","), "data-damage-dms": c.damage.modifiers.map((m) => m.value).join(",") });
+  if (c.damage?.total !== undefined) attrs["data-damage-total"] = String(c.damage.total);
   const parts: (HTMLElement | string | null)[] = [h("div", { class: "card-head" }, headline(c))];
   if (c.check) {
     const k = c.check;
