@@ -182,6 +182,9 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     }
   }
   function tickCountdown() {
+    // The banner's "next try in N s" counts down between attempts.
+    const st = session.status;
+    if (st.kind === "relocating") banner.textContent = relocatingText(st);
     const left = secondsLeft(session.state);
     countdown.textContent = left === undefined ? "" : `${left} s left`;
     countdown.classList.toggle("urgent", left !== undefined && left <= 5);
@@ -203,10 +206,10 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   }
   function renderStatus(st: ConnectionStatus) {
     if (st.kind === "reconnecting") {
-      replaceChildren(banner, `Connection lost, reconnecting (attempt ${st.attempt})…`);
+      replaceChildren(banner, st.offline ? "You are offline: your device has no network. Reconnecting when it is back…" : "Connection lost, reconnecting…");
       banner.className = "banner warn";
     } else if (st.kind === "relocating") {
-      replaceChildren(banner, `The battle's server went away; rejoining it where it continues (attempt ${st.attempt})…`);
+      replaceChildren(banner, relocatingText(st));
       banner.className = "banner warn";
     } else if (st.kind === "disconnected") {
       replaceChildren(banner, `Disconnected: ${st.reason}. `,
@@ -324,4 +327,13 @@ function crewLine(s: AnyState, shipId: string): HTMLElement | null {
 /** The names of the active ship's crew members who are disconnected, for the turn line. */
 export function absentCrew(s: AnyState, shipId: string): string[] {
   return list(s.crew).filter((c) => c.role !== "gm" && c.shipId === shipId && !c.connected).map((c) => c.name);
+}
+
+/** The banner while the battle is looked for again: whose fault it is, and when the next try comes. */
+export function relocatingText(st: { attempt: number; retryAt: number; offline: boolean }, now = Date.now()): string {
+  const left = Math.max(0, Math.ceil((st.retryAt - now) / 1000));
+  const when = left > 0 ? `next try in ${left} s` : "trying now";
+  return st.offline
+    ? `You are offline: your device has no network. The battle goes on; ${when} (attempt ${st.attempt})…`
+    : `The battle's server is restarting or moving; your seat is kept. Rejoining: ${when} (attempt ${st.attempt})…`;
 }
