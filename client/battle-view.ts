@@ -8,7 +8,7 @@ import { confirmAction } from "./confirm";
 import { h, replaceChildren } from "./dom";
 import { gmPanel } from "./gm-view";
 import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
-import type { Catalogue } from "./lobby";
+import { inviteLink, type Catalogue } from "./lobby";
 import { enemiesOf, hasDetail, list, rangeBetween, secondsLeft, shipName, ships, type AnyShip, type AnyState } from "./model";
 import { announcement, combatLog, latestCards } from "./roll-card-view";
 
@@ -31,6 +31,17 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const banner = h("div", { class: "banner", testid: "conn-banner", role: "alert" });
   const errorList = h("ul", { class: "errors plain", testid: "errors", "aria-live": "assertive" });
   const leaveBtn = h("button", { type: "button", testid: "leave", onclick: () => void leave() }, "Leave battle");
+  // The GM invites players with a link to the join form (the password, if any, is still asked).
+  const inviteNote = h("span", { class: "small muted", testid: "invite-note", role: "status" });
+  const inviteBtn = session.role === "gm" ? h("button", {
+    type: "button", testid: "invite", "data-link": inviteLink(session.room.roomId),
+    onclick: () => {
+      const link = inviteLink(session.room.roomId);
+      const shown = () => replaceChildren(inviteNote, "Copy this link: ", h("input", { readonly: true, value: link, testid: "invite-link", "aria-label": "Invite link" }));
+      if (navigator.clipboard?.writeText) navigator.clipboard.writeText(link).then(() => { inviteNote.textContent = "Invite link copied."; }, shown);
+      else shown();
+    },
+  }, "Copy invite link") : null;
 
   const sections: Section[] = [];
   function section(title: string, testid: string, key: Section["key"], render: Section["render"], extraClass = ""): HTMLElement {
@@ -118,7 +129,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     h("div", { class: "sticky-head" },
       h("div", { class: "panel battle-head" },
         h("div", { class: "head-main" }, title, info, turn),
-        h("div", { class: "head-side" }, seatEl, leaveBtn)),
+        h("div", { class: "head-side" }, seatEl, inviteBtn, " ", leaveBtn, inviteNote)),
       banner, latest),
     announcer, result, errorList,
     h("div", { class: "battle-grid" },

@@ -206,6 +206,17 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     for (const c of gmCards) if (events.get(c.seq)!.damage) assert.notEqual(c.damageTotal, undefined, `GM #${c.seq}: damage total`);
   });
 
+  it("gives the GM an invite link that opens the join form for this battle", async () => {
+    const link = await byId(gm.page, "invite").getAttribute("data-link");
+    assert.equal(link, `${base}#join=${roomId}`);
+    await byId(gm.page, "invite").click();
+    await eventually(async () => /\S/.test((await byId(gm.page, "invite-note").textContent()) ?? ""), "the link copied or shown");
+    const guest = await open("guest", PHONE);
+    await guest.page.goto(link!);
+    await eventually(async () => (await byId(guest.page, "join-form").getAttribute("data-room-id")) === roomId, "the join form of the invited battle");
+    assert.ok(await byId(guest.page, "join-name").isVisible());
+  });
+
   it("announces new cards to screen readers and met the Content Security Policy with no errors", async () => {
     assert.match((await byId(alice.page, "announcer").textContent()) ?? "", /\S/, "the last action was announced");
     assert.equal(await byId(alice.page, "announcer").getAttribute("aria-live"), "polite");

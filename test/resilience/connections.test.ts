@@ -8,7 +8,7 @@ import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../support/battles";
 import { assertClientMatchesServer } from "../support/compare";
 import { loadConfig } from "../../src/server/config";
 import type { BattleRoom } from "../../rooms/BattleRoom";
-import { turnStamp } from "../../src/commands";
+import { LIMITS, turnStamp } from "../../src/commands";
 
 
 /** A GM connected directly and a player connected through the network simulator. */
@@ -90,7 +90,7 @@ describe("connection resilience", function () {
   });
 
   it("gives a player who never comes back the default action and still finishes the battle", async () => {
-    const { gm, player, room } = await playerBehindProxy(server, proxy, { turnTimeoutSec: 2, ships: [
+    const { gm, player, room } = await playerBehindProxy(server, proxy, { turnTimeoutSec: LIMITS.turnTimeoutSec.min, ships: [
       { side: "players", name: "Lost Cause", className: "scout" },
       { side: "npc", name: "Hunter", className: "systemDefenseBoat" },
     ] });
