@@ -10,6 +10,7 @@ import { gmPanel } from "./gm-view";
 import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
 import { inviteLink, type Catalogue } from "./lobby";
 import { enemiesOf, hasDetail, list, rangeBetween, secondsLeft, shipName, ships, type AnyShip, type AnyState } from "./model";
+import { rangeLadders } from "./range-view";
 import { announcement, combatLog, latestCards } from "./roll-card-view";
 
 interface Section { el: HTMLElement; sig: string; render: (state: AnyState) => HTMLElement | HTMLElement[]; key: (state: AnyState) => unknown }
@@ -73,6 +74,9 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     (s) => h("ol", { class: "order" }, list<string>(s.order).map((id) =>
       h("li", { class: id === s.activeShipId ? "active" : "", "aria-current": id === s.activeShipId ? "true" : undefined, "data-ship-id": id },
         shipName(s, id), " ", h("span", { class: "muted" }, `(${id})`), id === s.activeShipId ? h("strong", {}, " ◀ acting") : null))));
+  const ranges = section("Ranges", "ranges",
+    (s) => [json(s.ranges), json(s.missiles), list(s.ships).map((x: AnyShip) => [x.id, x.name, x.destroyed, x.escaped])],
+    (s) => rangeLadders(s), "ranges-panel");
   const missiles = section("Missiles in flight", "missiles",
     (s) => [json(s.missiles), s.round],
     (s) => {
@@ -135,7 +139,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     h("div", { class: "battle-grid" },
       h("div", { class: "col col-ships" }, shipsPanel),
       h("div", { class: "col col-main" }, controls, logPanel),
-      h("div", { class: "col col-side" }, order, missiles, crew, chatPanel)));
+      h("div", { class: "col col-side" }, ranges, order, missiles, crew, chatPanel)));
   replaceChildren(root, view);
 
   let gmTick = 0;

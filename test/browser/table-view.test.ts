@@ -170,6 +170,12 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     await act(alice, "evade");
     await act(phone, "coord-pool");
 
+    // The range ladder puts the enemy on the rung of its band, as the server has it, with the missiles in flight.
+    const state = (server.colyseus.getRoomById(roomId) as unknown as BattleRoom).state;
+    for (const w of [gm, alice, phone]) {
+      await eventually(async () => (await byId(w.page, "ladder-p1-n1").getAttribute("data-band")) === state.ranges.get("n1|p1"), `${w.label}: the band on the ladder`);
+      assert.match((await byId(w.page, "ladder-p1-n1").textContent()) ?? "", /3 missiles in flight, next round \d+/);
+    }
     await gm.page.screenshot({ path: path.join(ARTIFACTS, "gm-view-1366x768.png"), fullPage: true });
     await alice.page.screenshot({ path: path.join(ARTIFACTS, "player-view-1366x768.png"), fullPage: true });
     await phone.page.screenshot({ path: path.join(ARTIFACTS, "player-view-390x844.png"), fullPage: true });
