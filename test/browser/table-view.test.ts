@@ -212,6 +212,16 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     for (const c of gmCards) if (events.get(c.seq)!.damage) assert.notEqual(c.damageTotal, undefined, `GM #${c.seq}: damage total`);
   });
 
+  it("shows a crew member who closed the tab as disconnected on the ship's card and in the turn line", async () => {
+    assert.equal(await byId(gm.page, "active-ship").textContent(), long("L"), "still the players' turn");
+    await phone.page.close();
+    for (const w of [gm, alice]) {
+      await eventually(async () => (await w.page.locator('[data-testid="ship-crew-p1"] [data-connected="false"]').count()) === 1, `${w.label}: the card marks the absent crew member`);
+      assert.match((await byId(w.page, "ship-crew-p1").textContent()) ?? "", new RegExp(`${long("B")} \\(disconnected\\)`));
+      assert.match((await byId(w.page, "turn-absent").textContent()) ?? "", new RegExp(`disconnected: ${long("B")}`));
+    }
+  });
+
   it("gives the GM an invite link that opens the join form for this battle", async () => {
     const link = await byId(gm.page, "invite").getAttribute("data-link");
     assert.equal(link, `${base}#join=${roomId}`);
