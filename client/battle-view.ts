@@ -305,6 +305,9 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
     h("header", {}, h("h5", {}, x.name, " ", h("span", { class: "muted" }, `(${x.id})`)),
       h("span", { class: `cond cond-${x.condition}`, testid: `condition-${x.id}` }, x.condition)),
     h("p", { class: "muted small" }, `${catalogue[x.className]?.displayName ?? x.className} · ${x.tons} t · thrust ${x.thrust} · initiative ${x.initiative}${x.evasive ? ` · evasive −${x.evasive}` : ""}`),
+    known ? h("div", { class: "bars" },
+      bar("Hull", x.hull, x.maxHull, `hull-bar-${x.id}`),
+      s.ruleset === "ce" ? bar("Structure", x.structure, x.maxStructure, `structure-bar-${x.id}`) : null) : null,
     h("dl", { class: "stats" },
       h("dt", {}, "Hull"), h("dd", { testid: `hull-${x.id}` }, known ? `${x.hull}/${x.maxHull}` : "?"),
       s.ruleset === "ce" ? [h("dt", {}, "Structure"), h("dd", { testid: `structure-${x.id}` }, known ? `${x.structure}/${x.maxStructure}` : "?")] : null,
@@ -351,4 +354,10 @@ export function relocatingText(st: { attempt: number; retryAt: number; offline: 
   return st.offline
     ? `You are offline: your device has no network. The battle goes on; ${when} (attempt ${st.attempt})…`
     : `The battle's server is restarting or moving; your seat is kept. Rejoining: ${when} (attempt ${st.attempt})…`;
+}
+
+/** A hull or structure bar: a <meter> (read out with its value by screen readers), red when low. */
+function bar(label: string, value: number, max: number, testid: string): HTMLElement {
+  return h("label", { class: "bar" }, h("span", { class: "bar-label small muted" }, label),
+    h("meter", { min: 0, max: Math.max(1, max), low: Math.max(1, max) * 0.34, high: Math.max(1, max) * 0.67, optimum: Math.max(1, max), value, testid }));
 }

@@ -176,6 +176,10 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
       await eventually(async () => (await byId(w.page, "ladder-p1-n1").getAttribute("data-band")) === state.ranges.get("n1|p1"), `${w.label}: the band on the ladder`);
       assert.match((await byId(w.page, "ladder-p1-n1").textContent()) ?? "", /3 missiles in flight, next round \d+/);
     }
+    // Hull at a glance: the bar says what the numbers say; the players have no bar for the enemy they cannot see into.
+    const [hull, maxHull] = ((await byId(gm.page, "hull-n1").textContent()) ?? "").split("/");
+    assert.deepEqual([await byId(gm.page, "hull-bar-n1").getAttribute("value"), await byId(gm.page, "hull-bar-n1").getAttribute("max")], [hull, maxHull]);
+    assert.equal(await byId(alice.page, "hull-n1").textContent() === "?" ? await byId(alice.page, "hull-bar-n1").count() : 0, 0);
     await gm.page.screenshot({ path: path.join(ARTIFACTS, "gm-view-1366x768.png"), fullPage: true });
     await alice.page.screenshot({ path: path.join(ARTIFACTS, "player-view-1366x768.png"), fullPage: true });
     await phone.page.screenshot({ path: path.join(ARTIFACTS, "player-view-390x844.png"), fullPage: true });
