@@ -2,7 +2,7 @@
 // The cards' content comes from roll-card.ts; this file only lays it out.
 import { h } from "./dom";
 import { list, shipName, type AnyState } from "./model";
-import { cardText, groupCards, headline, rollCard, signed, type RollCard } from "./roll-card";
+import { actionWords, cardText, groupCards, headline, rollCard, signed, type RollCard } from "./roll-card";
 
 /** How many cards the latest strip shows (a phone shows the newest one only: styles.css). */
 export const LATEST_CARDS = 3;
@@ -47,8 +47,11 @@ function cardEl(c: RollCard, testid: string): HTMLElement {
 
 function groupEl(g: RollCard[], testid: string): HTMLElement {
   if (g.length === 1) return cardEl(g[0]!, testid);
+  // A volley may open with the target's dodge check or carry its sand: the head names the shots.
+  const shots = g.filter((c) => c.verb === actionWords("fire", true));
+  const lead = shots[0] ?? g[0]!;
   return h("li", { class: "volley", testid: "volley", "data-seq": String(g[0]!.seq) },
-    h("div", { class: "card-head" }, `${headline(g[0]!)}: a volley of ${g.length}`),
+    h("div", { class: "card-head" }, `${headline(lead)}: a volley of ${shots.length || g.length}`),
     h("ol", { class: "plain" }, g.map((c) => cardEl(c, testid))));
 }
 

@@ -237,6 +237,17 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     assert.ok(await byId(guest.page, "join-name").isVisible());
   });
 
+  it("asks the GM before leaving the battle, from the keyboard too: Cancel has the focus and Escape cancels", async () => {
+    await byId(gm.page, "leave").focus();
+    await gm.page.keyboard.press("Enter");
+    await byId(gm.page, "confirm-dialog").waitFor();
+    assert.equal(await gm.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid), "confirm-no", "Cancel focused");
+    await gm.page.keyboard.press("Escape");
+    await eventually(async () => (await byId(gm.page, "confirm-dialog").count()) === 0, "the dialog gone");
+    assert.equal(await gm.page.locator('[data-testid="battle-view"][data-role="gm"]').count(), 1, "still in the battle");
+    assert.equal(await byId(gm.page, "conn-status").getAttribute("data-state"), "connected");
+  });
+
   it("announces new cards to screen readers and met the Content Security Policy with no errors", async () => {
     assert.match((await byId(alice.page, "announcer").textContent()) ?? "", /\S/, "the last action was announced");
     assert.equal(await byId(alice.page, "announcer").getAttribute("aria-live"), "polite");
