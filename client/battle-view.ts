@@ -4,11 +4,14 @@
 import type { ErrorReply, SeatReply } from "../src/commands";
 import { actionPanel } from "./actions";
 import { newCid, type BattleSession, type ConnectionStatus } from "./connection";
+import { confirmAction } from "./confirm";
 import { h, replaceChildren } from "./dom";
 import { gmPanel } from "./gm-view";
 import { bandLabel, missileLine, roleLabel, rulesetLabel, severityLabel, systemLabel, weaponLabel } from "./labels";
-import type { Catalogue } from "./lobby";
+import { inviteLink, type Catalogue } from "./lobby";
 import { enemiesOf, hasDetail, list, rangeBetween, secondsLeft, shipName, ships, type AnyShip, type AnyState } from "./model";
+import { rangeLadders } from "./range-view";
+import { announcement, combatLog, latestCards } from "./roll-card-view";
 
 interface Section { el: HTMLElement; sig: string; render: (state: AnyState) => HTMLElement | HTMLElement[]; key: (state: AnyState) => unknown }
 
@@ -29,6 +32,17 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const banner = h("div", { class: "banner", testid: "conn-banner", role: "alert" });
   const errorList = h("ul", { class: "errors plain", testid: "errors", "aria-live": "assertive" });
   const leaveBtn = h("button", { type: "button", testid: "leave", onclick: () => void leave() }, "Leave battle");
+  // The GM invites players with a link to the join form (the password, if any, is still asked).
+  const inviteNote = h("span", { class: "small muted", testid: "invite-note", role: "status" });
+  const inviteBtn = session.role === "gm" ? h("button", {
+    type: "button", testid: "invite", "data-link": inviteLink(session.room.roomId),
+    onclick: () => {
+      const link = inviteLink(session.room.roomId);
+      const shown = () => replaceChildren(inviteNote, "Copy this link: ", h("input", { readonly: true, value: link, testid: "invite-link", "aria-label": "Invite link" }));
+      if (navigator.clipboard?.writeText) navigator.clipboard.writeText(link).then(() => { inviteNote.textContent = "Invite link copied."; }, shown);
+      else shown();
+    },
+  }, "Copy invite link") : null;
 
   const sections: Section[] = [];
   function section(title: string, testid: string, key: Section["key"], render: Section["render"], extraClass = ""): HTMLElement {
@@ -42,7 +56,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const myShipId = () => seat?.shipId ?? "";
 
   const shipsPanel = section("Ships", "ships",
-    (s) => [json(s.ships), json(s.ranges), myShipId(), s.activeShipId],
+    (s) => [json(s.ships), json(s.ranges), myShipId(), s.activeShipId, json(s.crew)],
     (s) => shipCards(s, myShipId(), opts.catalogue), "ships-panel");
   const controls = section(session.role === "gm" ? "Game master" : session.role === "spectator" ? "Spectating" : "Your actions", session.role === "gm" ? "gm-panel" : "actions-panel",
     (s) => [json(s.ships), json(s.ranges), s.phase, s.round, s.turnIndex, s.activeShipId, seat?.positions, gmTick],
@@ -60,6 +74,9 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     (s) => h("ol", { class: "order" }, list<string>(s.order).map((id) =>
       h("li", { class: id === s.activeShipId ? "active" : "", "aria-current": id === s.activeShipId ? "true" : undefined, "data-ship-id": id },
         shipName(s, id), " ", h("span", { class: "muted" }, `(${id})`), id === s.activeShipId ? h("strong", {}, " ◀ acting") : null))));
+  const ranges = section("Ranges", "ranges",
+    (s) => [json(s.ranges), json(s.missiles), list(s.ships).map((x: AnyShip) => [x.id, x.name, x.destroyed, x.escaped])],
+    (s) => rangeLadders(s), "ranges-panel");
   const missiles = section("Missiles in flight", "missiles",
     (s) => [json(s.missiles), s.round],
     (s) => {
@@ -76,8 +93,14 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       h("span", { class: "muted" }, c.role === "gm" ? "GM" : `${shipName(s, c.shipId)} · ${list<string>(c.positions).map(roleLabel).join(", ")}`),
       " ", h("span", { class: "sr-label" }, c.connected ? "connected" : "disconnected")))));
   const logPanel = section("Combat log", "log",
-    (s) => [list(s.log).length, list(s.log).at(-1)?.seq],
+    (s) => [list(s.log).length, list(s.log).at(-1)?.seq, json(s.ships)],
     (s) => combatLog(s), "log-panel");
+  // The newest cards, always in view: the strip under the turn line, sticky with it.
+  const latest = h("section", { class: "panel latest", testid: "latest", "aria-label": "Latest rolls" });
+  // Screen readers hear each new card once (the strip itself is re-rendered and not live).
+  const announcer = h("p", { class: "sr-only", testid: "announcer", "aria-live": "polite", "aria-atomic": "true" });
+  let latestSig = "";
+  let announcedSeq = -1;
 
   const chatList = h("ol", { class: "chat plain", testid: "chat-lines" });
   const chatInput = h("input", { name: "chat", maxlength: 500, autocomplete: "off", testid: "chat-input", "aria-label": "Chat message" });
@@ -107,14 +130,16 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   const chatPanel = h("section", { class: "panel chat-panel", testid: "chat", "aria-label": "Chat" }, h("h3", {}, "Chat"), chatList, chatForm);
 
   const view = h("div", { class: "battle", testid: "battle-view", "data-role": session.role },
-    h("div", { class: "panel battle-head" },
-      h("div", { class: "head-main" }, title, info, turn),
-      h("div", { class: "head-side" }, seatEl, leaveBtn)),
-    banner, result, errorList,
+    h("div", { class: "sticky-head" },
+      h("div", { class: "panel battle-head" },
+        h("div", { class: "head-main" }, title, info, turn),
+        h("div", { class: "head-side" }, seatEl, inviteBtn, " ", leaveBtn, inviteNote)),
+      banner, latest),
+    announcer, result, errorList,
     h("div", { class: "battle-grid" },
       h("div", { class: "col col-ships" }, shipsPanel),
       h("div", { class: "col col-main" }, controls, logPanel),
-      h("div", { class: "col col-side" }, order, missiles, crew, chatPanel)));
+      h("div", { class: "col col-side" }, ranges, order, missiles, crew, chatPanel)));
   replaceChildren(root, view);
 
   let gmTick = 0;
@@ -131,20 +156,36 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     view.dataset.version = String(s.version);
     view.dataset.roomId = session.room.roomId;
     if (s.phase === "combat" && s.activeShipId) {
+      const absent = absentCrew(s, s.activeShipId);
       replaceChildren(turn, "Turn: ", h("strong", { testid: "active-ship" }, shipName(s, s.activeShipId)),
-        s.activeShipId === myShipId() ? " (your ship)" : "", " · ", countdown);
+        s.activeShipId === myShipId() ? " (your ship)" : "",
+        absent.length ? h("span", { class: "warn-text", testid: "turn-absent" }, ` · disconnected: ${absent.join(", ")}`) : "",
+        " · ", countdown);
     } else {
       replaceChildren(turn, s.phase === "setup" ? "Waiting for the GM to start the battle." : "The battle is over.");
     }
     tickCountdown();
     const res = s.result;
     result.textContent = s.phase === "ended" && res?.winner ? `Battle over: ${res.winner === "draw" ? "a draw" : `${res.winner === "players" ? "the players" : "the NPCs"} win`} (${res.reason}).` : "";
+    const logBox = logPanel.querySelector<HTMLElement>(".section-body")!;
+    // Follow the newest card unless the reader scrolled back to read older ones.
+    const following = logBox.scrollTop + logBox.clientHeight >= logBox.scrollHeight - 8;
     for (const sec of sections) {
       const sig = JSON.stringify(sec.key(s));
       if (sig === sec.sig) continue;
       sec.sig = sig;
       const out = sec.render(s);
       replaceChildren(sec.el, ...(Array.isArray(out) ? out : [out]));
+    }
+    if (following) logBox.scrollTop = logBox.scrollHeight;
+    const lastSeq = list(s.log).at(-1)?.seq ?? 0;
+    const ls = JSON.stringify([lastSeq, list(s.log).length, json(s.ships)]);
+    if (ls !== latestSig) {
+      latestSig = ls;
+      replaceChildren(latest, h("h3", { class: "sr-only" }, "Latest rolls"), latestCards(s));
+      // The first render (a join or a reload) announces nothing: only what happens from now on.
+      if (announcedSeq >= 0 && lastSeq > announcedSeq) announcer.textContent = announcement(s, announcedSeq);
+      announcedSeq = lastSeq;
     }
     const cs = JSON.stringify([list(s.chat).length, list(s.chat).at(-1)?.seq]);
     if (cs !== chatSig) {
@@ -156,6 +197,9 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     }
   }
   function tickCountdown() {
+    // The banner's "next try in N s" counts down between attempts.
+    const st = session.status;
+    if (st.kind === "relocating") banner.textContent = relocatingText(st);
     const left = secondsLeft(session.state);
     countdown.textContent = left === undefined ? "" : `${left} s left`;
     countdown.classList.toggle("urgent", left !== undefined && left <= 5);
@@ -177,10 +221,10 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
   }
   function renderStatus(st: ConnectionStatus) {
     if (st.kind === "reconnecting") {
-      replaceChildren(banner, `Connection lost, reconnecting (attempt ${st.attempt})…`);
+      replaceChildren(banner, st.offline ? "You are offline: your device has no network. Reconnecting when it is back…" : "Connection lost, reconnecting…");
       banner.className = "banner warn";
     } else if (st.kind === "relocating") {
-      replaceChildren(banner, `The battle's server went away; rejoining it where it continues (attempt ${st.attempt})…`);
+      replaceChildren(banner, relocatingText(st));
       banner.className = "banner warn";
     } else if (st.kind === "disconnected") {
       replaceChildren(banner, `Disconnected: ${st.reason}. `,
@@ -227,6 +271,12 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     opts.onExit(notice);
   }
   async function leave() {
+    // The GM's leaving leaves the table without its referee: asked first (issue 14).
+    if (role() === "gm" && !(await confirmAction({
+      title: "Leave the battle?",
+      message: "You are its game master: nobody can run the NPC ships or end the battle while you are away.",
+      confirm: "Leave battle",
+    }))) return;
     leaveBtn.disabled = true;
     await session.leave();
     exit();
@@ -255,6 +305,9 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
     h("header", {}, h("h5", {}, x.name, " ", h("span", { class: "muted" }, `(${x.id})`)),
       h("span", { class: `cond cond-${x.condition}`, testid: `condition-${x.id}` }, x.condition)),
     h("p", { class: "muted small" }, `${catalogue[x.className]?.displayName ?? x.className} · ${x.tons} t · thrust ${x.thrust} · initiative ${x.initiative}${x.evasive ? ` · evasive −${x.evasive}` : ""}`),
+    known ? h("div", { class: "bars" },
+      bar("Hull", x.hull, x.maxHull, `hull-bar-${x.id}`),
+      s.ruleset === "ce" ? bar("Structure", x.structure, x.maxStructure, `structure-bar-${x.id}`) : null) : null,
     h("dl", { class: "stats" },
       h("dt", {}, "Hull"), h("dd", { testid: `hull-${x.id}` }, known ? `${x.hull}/${x.maxHull}` : "?"),
       s.ruleset === "ce" ? [h("dt", {}, "Structure"), h("dd", { testid: `structure-${x.id}` }, known ? `${x.structure}/${x.maxStructure}` : "?")] : null,
@@ -268,9 +321,10 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
           t.weapon === "sandcaster" ? ` · sand ${t.sand}` : "",
           t.damage > 0 ? ` · ${severityLabel(t.damage)}` : "",
           t.usedRound === s.round && s.round > 0 ? " · used" : "",
-          t.ready && t.ready !== "none" ? ` · ready: ${t.ready}` : "")))
+          t.ready === "pointDefense" ? " · point defence ready" : t.ready === "sandcaster" ? " · sand ready" : "")))
       : h("p", { class: "small muted" }, "Turrets: ?"),
     known && list(x.lockedOn).length ? h("p", { class: "small" }, "Sensor lock on: ", list<string>(x.lockedOn).map((id) => shipName(s, id)).join(", ")) : null,
+    crewLine(s, x.id),
     enemies.length
       ? h("ul", { class: "plain small ranges", testid: `ranges-${x.id}` }, enemies.map((e) => {
           const band = rangeBetween(s, x.id, e.id);
@@ -279,31 +333,31 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
       : null);
 }
 
-function combatLog(s: AnyState): HTMLElement {
-  const entries = list(s.log);
-  if (!entries.length) return h("p", { class: "muted" }, "Nothing has happened yet.");
-  const rounds = new Map<number, any[]>();
-  for (const e of entries) {
-    const r = rounds.get(e.round) ?? [];
-    r.push(e);
-    rounds.set(e.round, r);
-  }
-  const name = (id: string) => (id === "gm" ? "GM" : id === "system" ? "System" : shipName(s, id));
-  return h("div", { class: "log" }, [...rounds.entries()].sort((a, b) => b[0] - a[0]).map(([round, es]) =>
-    h("section", { class: "log-round", testid: "log-round", "data-round": String(round) },
-      h("h4", {}, round === 0 ? "Setup" : `Round ${round}`),
-      h("ol", { class: "plain" }, es.map((e) => {
-        const dice = list<number>(e.dice);
-        const mods = list(e.modifiers);
-        const roll = dice.length
-          ? ` [${dice.join("+")}${mods.map((m) => ` ${m.value >= 0 ? "+" : "−"}${Math.abs(m.value)} ${m.label}`).join("")} = ${e.total}]`
-          : "";
-        // The full text with the target's armour reaches only those entitled to it (the GM, the
-        // target's own crew, a locking side); it is offered as the entry's tooltip.
-        const attrs: Record<string, string> = { testid: "log-entry", "data-seq": String(e.seq) };
-        if (e.detail) attrs.title = e.detail;
-        return h("li", attrs,
-          h("strong", {}, name(e.actor)), ` ${e.action}`, e.target ? ` → ${name(e.target)}` : "", e.result ? `: ${e.result}` : "",
-          h("span", { class: "muted" }, roll));
-      })))));
+/** The ship's crew, a disconnected member marked as such (the table sees who it is waiting for). */
+function crewLine(s: AnyState, shipId: string): HTMLElement | null {
+  const members = list(s.crew).filter((c) => c.role !== "gm" && c.shipId === shipId);
+  if (!members.length) return null;
+  return h("p", { class: "small crew-line", testid: `ship-crew-${shipId}` }, "Crew: ", members.map((c, i) => h("span", {
+    class: c.connected ? "" : "offline", "data-connected": String(c.connected),
+  }, i ? ", " : "", c.name, c.connected ? "" : " (disconnected)")));
+}
+
+/** The names of the active ship's crew members who are disconnected, for the turn line. */
+export function absentCrew(s: AnyState, shipId: string): string[] {
+  return list(s.crew).filter((c) => c.role !== "gm" && c.shipId === shipId && !c.connected).map((c) => c.name);
+}
+
+/** The banner while the battle is looked for again: whose fault it is, and when the next try comes. */
+export function relocatingText(st: { attempt: number; retryAt: number; offline: boolean }, now = Date.now()): string {
+  const left = Math.max(0, Math.ceil((st.retryAt - now) / 1000));
+  const when = left > 0 ? `next try in ${left} s` : "trying now";
+  return st.offline
+    ? `You are offline: your device has no network. The battle goes on; ${when} (attempt ${st.attempt})…`
+    : `The battle's server is restarting or moving; your seat is kept. Rejoining: ${when} (attempt ${st.attempt})…`;
+}
+
+/** A hull or structure bar: a <meter> (read out with its value by screen readers), red when low. */
+function bar(label: string, value: number, max: number, testid: string): HTMLElement {
+  return h("label", { class: "bar" }, h("span", { class: "bar-label small muted" }, label),
+    h("meter", { min: 0, max: Math.max(1, max), low: Math.max(1, max) * 0.34, high: Math.max(1, max) * 0.67, optimum: Math.max(1, max), value, testid }));
 }

@@ -10,12 +10,22 @@ export type ConnectionStatus =
   | { kind: "idle" }
   | { kind: "connecting" }
   | { kind: "connected" }
-  | { kind: "reconnecting"; attempt: number; maxRetries: number }
-  /** The battle's server went away: rejoining it by id where another server restored it. */
-  | { kind: "relocating"; attempt: number }
+  | { kind: "reconnecting"; attempt: number; maxRetries: number; offline: boolean }
+  /**
+   * The connection is gone after the quick retries: the battle is looked for (it may be on another
+   * server, restored there) with a growing wait; `retryAt` (epoch ms) is the next attempt's time,
+   * `offline` whether the browser itself has no network (then it is not the server's doing).
+   */
+  | { kind: "relocating"; attempt: number; retryAt: number; offline: boolean }
   | { kind: "disconnected"; code: number; reason: string };
 
 const STORAGE_KEY = "traveller-battles:seat";
+
+/** Waits between attempts to find the battle again: 1 s, doubling up to 15 s (not 3–4 polls a second). */
+const RELOCATE_FIRST_WAIT_MS = 1000;
+const RELOCATE_MAX_WAIT_MS = 15_000;
+/** Whether the browser says it has no network at all. */
+const offline = () => typeof navigator !== "undefined" && navigator.onLine === false;
 
 export function endpoint(): string {
   return location.origin.replace(/^http/, "ws");
@@ -106,10 +116,10 @@ export class BattleSession {
     });
     room.onStateChange((state: any) => this.stateListeners.forEach((l) => l(state)));
     room.onDrop(() => {
-      this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries });
+      this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries, offline: offline() });
       this.retryTimer ??= setInterval(() => {
         if (this.status.kind === "reconnecting") {
-          this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries });
+          this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries, offline: offline() });
         }
       }, 250);
     });
@@ -134,8 +144,9 @@ export class BattleSession {
     try {
       const room = await rejoinBattle({
         roomId: this.current.roomId, key: seat.key, role: seat.role, lostProcessId, deadlineMs: 60_000,
+        intervalMs: RELOCATE_FIRST_WAIT_MS, maxIntervalMs: RELOCATE_MAX_WAIT_MS,
         cancelled: () => this.leaving,
-        onAttempt: (attempt) => this.setStatus({ kind: "relocating", attempt }),
+        onAttempt: (attempt, nextInMs) => this.setStatus({ kind: "relocating", attempt, retryAt: Date.now() + nextInMs, offline: offline() }),
         where: whereIs,
         join: (id, options) => client().joinById(id, options),
       });

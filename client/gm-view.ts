@@ -3,6 +3,7 @@
 import { LIMITS } from "../src/commands";
 import { actionButton, actionPanel } from "./actions";
 import type { BattleSession } from "./connection";
+import { confirmAction } from "./confirm";
 import { field, h, option } from "./dom";
 import type { Catalogue } from "./lobby";
 import { isOut, ship, ships, type AnyState } from "./model";
@@ -34,7 +35,11 @@ export function gmPanel(ctx: { state: AnyState; session: BattleSession; catalogu
   const reasonSel = keep(h("select", { testid: "gm-reason" },
     option("gm", "GM decision"), option("surrender", "Surrender"), option("escape", "Escape")), "reason");
   const end = actionButton("End battle", "gm-end", state.phase === "ended" ? "the battle is over" : undefined,
-    () => gm("gm:end", { winner: winnerSel.value, reason: reasonSel.value }));
+    () => {
+      const fields = { winner: winnerSel.value, reason: reasonSel.value };
+      void confirmAction({ title: "End the battle?", message: "The battle ends for everyone now; it cannot be resumed.", confirm: "End battle" })
+        .then((yes) => { if (yes) gm("gm:end", fields); });
+    });
 
   // ---- fleet ----
   const sideSel = keep(h("select", { testid: "gm-add-side" }, option("npc", "NPC"), option("players", "Players")), "side");
@@ -48,7 +53,11 @@ export function gmPanel(ctx: { state: AnyState; session: BattleSession; catalogu
   removeSel.addEventListener("change", () => { draft.removeId = removeSel.value; });
   const remove = actionButton("Remove ship", "gm-remove",
     state.phase === "ended" ? "the battle is over" : present.length === 0 ? "no ship to remove" : undefined,
-    () => gm("gm:removeShip", { shipId: removeSel.value }));
+    () => {
+      const id = removeSel.value;
+      void confirmAction({ title: "Remove this ship?", message: `${ship(state, id)?.name ?? id} leaves the battle for good.`, confirm: "Remove ship" })
+        .then((yes) => { if (yes) gm("gm:removeShip", { shipId: id }); });
+    });
 
   // ---- act for an NPC ship ----
   const npcs = ships(state).filter((s) => s.side === "npc" && !isOut(s));

@@ -203,10 +203,19 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
     listStatus.textContent = battles.length ? `${battles.length} open battle${battles.length === 1 ? "" : "s"}` : "No open battles yet: create one.";
   }
 
+  // An invite link (#join=<battle id>, copied by the GM) opens the join form for that battle once.
+  let invited = inviteFromHash(location.hash);
   async function poll() {
     if (stopped) return;
     try {
-      renderList(await fetchJson<BattleListing[]>("/api/battles"));
+      const battles = await fetchJson<BattleListing[]>("/api/battles");
+      renderList(battles);
+      if (invited) {
+        const b = battles.find((x) => x.roomId === invited);
+        invited = undefined;
+        if (b && b.phase !== "ended" && b.players < b.maxPlayers) showJoin(b);
+        else listStatus.textContent = "The battle you were invited to is not open to join now (full, ended or gone).";
+      }
     } catch (e) {
       listStatus.textContent = `Could not load the battle list: ${errorText(e)}`;
     }
@@ -229,4 +238,15 @@ export function showLobby(root: HTMLElement, opts: { onSession: (s: BattleSessio
     })
     .catch((e) => { createError.textContent = `Could not load the ship catalogue: ${errorText(e)}`; });
   return stop;
+}
+
+/** The battle id of an invite link's hash (#join=<id>), if any. */
+export function inviteFromHash(hash: string): string | undefined {
+  const m = /^#join=([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  return m?.[1];
+}
+
+/** The link that opens this page's join form for a battle. */
+export function inviteLink(roomId: string, origin = location.origin): string {
+  return `${origin}/#join=${encodeURIComponent(roomId)}`;
 }

@@ -19,7 +19,10 @@ export interface RejoinOptions {
   /** After this long, rejoin even the old process (it was a network cut, not a dead process). */
   trustOldAfterMs?: number;
   intervalMs?: number;
-  onAttempt?(attempt: number): void;
+  /** Back off: each wait doubles from intervalMs up to this (absent: every wait is intervalMs). */
+  maxIntervalMs?: number;
+  /** Called before each attempt; `nextInMs` is the wait after it, should it fail (for a visible countdown). */
+  onAttempt?(attempt: number, nextInMs: number): void;
   cancelled?(): boolean;
 }
 
@@ -46,12 +49,13 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
   const deadline = started + (o.deadlineMs ?? 60_000);
   const trustOld = started + (o.trustOldAfterMs ?? 10_000);
   const interval = o.intervalMs ?? 250;
+  const waitFor = (attempt: number) => Math.min(o.maxIntervalMs ?? interval, interval * 2 ** Math.min(attempt - 1, 20));
   // A spectator holds no seat and no key: it simply watches again.
   const options: Record<string, string | boolean> = o.role === "gm" ? { gmKey: o.key } : o.role === "spectator" ? { spectator: true } : { seatKey: o.key };
   let last = "";
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     if (o.cancelled?.()) throw new Error("cancelled");
-    o.onAttempt?.(attempt);
+    o.onAttempt?.(attempt, waitFor(attempt));
     try {
       const w = await o.where(o.roomId);
       const movable = w.found && w.alive && (w.processId !== o.lostProcessId || Date.now() > trustOld);
@@ -62,7 +66,7 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
       // A refused key means the seat is gone for good; anything else (not found yet, network) is retried.
       if (/wrong GM key|unknown seat key/.test(String((err as Error)?.message ?? err))) throw err;
     }
-    await new Promise((r) => setTimeout(r, interval));
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(waitFor(attempt), deadline - Date.now()))));
   }
   throw new Error(`battle ${o.roomId} did not come back within ${Math.round((Date.now() - started) / 1000)} s (${last})`);
 }

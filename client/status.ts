@@ -9,8 +9,8 @@ export function showStatus(status: ConnectionStatus): void {
     case "idle": text = "not connected"; break;
     case "connecting": text = "connecting…"; break;
     case "connected": text = "connected"; break;
-    case "reconnecting": text = `reconnecting (attempt ${status.attempt} of ${status.maxRetries})`; break;
-    case "relocating": text = `battle moving to another server, rejoining (attempt ${status.attempt})`; break;
+    case "reconnecting": text = status.offline ? "you are offline" : `reconnecting (attempt ${status.attempt} of ${status.maxRetries})`; break;
+    case "relocating": text = status.offline ? "you are offline" : `server restarting, rejoining (attempt ${status.attempt})`; break;
     case "disconnected": text = `disconnected: ${status.reason}`; break;
   }
   el.textContent = text;

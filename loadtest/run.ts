@@ -88,7 +88,7 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
     playerClasses: list(a["player-ships"], DEFAULT_PLAN.playerClasses),
     npcClasses: list(a["npc-ships"], DEFAULT_PLAN.npcClasses),
     maxRounds: num(a, "max-rounds", DEFAULT_PLAN.maxRounds, 1, 10_000),
-    turnTimeoutSec: num(a, "turn-timeout", DEFAULT_PLAN.turnTimeoutSec, 5, 600),
+    turnTimeoutSec: num(a, "turn-timeout", DEFAULT_PLAN.turnTimeoutSec, 10, 600),
   };
   const bad = validatePlan(plan);
   if (bad) throw new UsageError(bad);

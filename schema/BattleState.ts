@@ -76,13 +76,23 @@ export class LogEntryState extends Schema {
   @type("string") actor = "";
   @type("string") action = "";
   @type("string") target = "";
+  // The check: its 2D6 and DMs add up to total; need is its target number (0: not a check), effect = total − need.
   @type(["uint8"]) dice = new ArraySchema<number>();
   @type([Modifier]) modifiers = new ArraySchema<Modifier>();
   @type("int16") total = 0;
+  @type("uint8") need = 0;
+  @type("int8") effect = 0;
+  @type("uint32") volley = 0;         // the seq of the first entry of one turret's volley (0: none)
+  // The damage of a hit (or the sand cast): its dice, the DMs anyone may see (no armour), what each hit did.
+  @type(["uint8"]) damageDice = new ArraySchema<number>();
+  @type([Modifier]) damageModifiers = new ArraySchema<Modifier>();
+  @type("int16") damageTotal = 0;     // −1 when it would reveal the target's armour (then only in detailDamageTotal)
+  @type(["string"]) hits = new ArraySchema<string>();
   @type("string") result = "";        // what everybody may read
-  // The full text with the target's armour, for those who may see the target's details.
+  // For those who may see the target's details: the full text, the damage DMs with the target's armour, the damage.
   @view(DETAIL) @type("string") detail = "";
   @view(DETAIL) @type([Modifier]) detailModifiers = new ArraySchema<Modifier>();
+  @view(DETAIL) @type("int16") detailDamageTotal = 0;
 }
 
 export class ChatLine extends Schema {

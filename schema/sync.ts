@@ -3,7 +3,7 @@
 import { ArraySchema } from "@colyseus/schema";
 import type { Battle, LogEntry, Ship } from "../src/rules/model";
 import { BattleState, ChatLine, LogEntryState, MissileState, Modifier, ShipState, TurretState } from "./BattleState";
-import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWireBytes, logEntryWireBytes, type ChatLineFields } from "./wire-budget";
+import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWireBytes, logEntryWireBytes, publicDamageModifiers, type ChatLineFields } from "./wire-budget";
 
 /** Each wire item's size bound, and the running totals per state, so trimming never re-measures. */
 const itemBytes = new WeakMap<LogEntryState | ChatLine, number>();
@@ -115,15 +115,24 @@ export function appendLog(state: BattleState, events: LogEntry[]): LogEntryState
   const withDetail: LogEntryState[] = [];
   const total = totalsOf(state);
   for (const e of events) {
+    const hidden = e.publicResult !== undefined;
     const entry = new LogEntryState().assign({
       seq: e.seq, round: e.round, actor: e.actor, action: e.action, target: e.target ?? "", total: e.total ?? 0,
+      need: e.need ?? 0, effect: e.need !== undefined ? e.effect ?? 0 : 0, volley: e.volley ?? 0,
+      damageTotal: e.damage ? (hidden ? -1 : e.damage.total) : 0,
       result: e.publicResult ?? e.result,
     });
     entry.dice.push(...e.dice);
-    for (const m of e.publicModifiers ?? e.modifiers) entry.modifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
-    if (e.publicResult !== undefined) {
+    for (const m of e.modifiers) entry.modifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+    if (e.damage) {
+      entry.damageDice.push(...e.damage.dice);
+      for (const m of publicDamageModifiers(e)) entry.damageModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+      entry.hits.push(...e.damage.hits);
+    }
+    if (hidden) {
       entry.detail = e.result;
-      for (const m of e.modifiers) entry.detailModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+      for (const m of e.damage?.modifiers ?? []) entry.detailModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+      entry.detailDamageTotal = e.damage?.total ?? 0;
       withDetail.push(entry);
     }
     const bytes = logEntryWireBytes(e);

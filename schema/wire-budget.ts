@@ -29,17 +29,33 @@ const ENTRY_OVERHEAD = 128;
 const DIE_BYTES = 8;
 const MODIFIER_OVERHEAD = 40;
 
+/** need, effect, volley, damageTotal and detailDamageTotal: operation byte and the widest value each. */
+const NUMBER_FIELDS_BYTES = 2 + 2 + 5 + 3 + 3;
+/** The reference and operations of each of the damage part's arrays (damageDice, damageModifiers, hits). */
+const ARRAY_OVERHEAD = 12;
+
+/** The damage DMs anyone may read: all but the target's armour when the entry hides it. */
+export function publicDamageModifiers(e: LogEntry): { label: string; value: number }[] {
+  const all = e.damage?.modifiers ?? [];
+  return e.publicResult !== undefined ? all.filter((m) => m.label !== "armour") : all;
+}
+
 /**
  * An upper bound of one combat-log entry's share of a full state, as the GM's view (which
  * also carries the hidden detail) encodes it. Checked against the real encoder in the tests.
  */
 export function logEntryWireBytes(e: LogEntry): number {
-  let bytes = ENTRY_OVERHEAD + stringBytes(e.actor) + stringBytes(e.action) + stringBytes(e.target)
+  let bytes = ENTRY_OVERHEAD + NUMBER_FIELDS_BYTES + stringBytes(e.actor) + stringBytes(e.action) + stringBytes(e.target)
     + stringBytes(e.publicResult ?? e.result) + e.dice.length * DIE_BYTES;
-  for (const m of e.publicModifiers ?? e.modifiers) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
+  for (const m of e.modifiers) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
+  if (e.damage) {
+    bytes += 3 * ARRAY_OVERHEAD + e.damage.dice.length * DIE_BYTES;
+    for (const m of publicDamageModifiers(e)) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
+    for (const line of e.damage.hits) bytes += stringBytes(line) + DIE_BYTES;
+  }
   if (e.publicResult !== undefined) {
     bytes += stringBytes(e.result);
-    for (const m of e.modifiers) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
+    for (const m of e.damage?.modifiers ?? []) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
   }
   return bytes;
 }

@@ -10,5 +10,5 @@ export const LIMITS = {
   maxPlayerShips: 5,
   maxPlayers: 5,
   maxSpectators: 10,
-  turnTimeoutSec: { min: 2, max: 600, default: 30 },
+  turnTimeoutSec: { min: 10, max: 600, default: 30 },
 } as const;

@@ -4,17 +4,17 @@ import { MOUNT_WEAPONS, WEAPONS } from "../data/weapons";
 import { DM, SANDCASTER_CANISTERS } from "../data/tables";
 import { rollAttack } from "../rules/attack";
 import { check, type Modifier } from "../rules/check";
-import { resolveDamage, rollSandcaster } from "../rules/damage";
+import { SYSTEM_LABEL, resolveDamage, rollSandcaster } from "../rules/damage";
 import type { Dice } from "../rules/dice";
 import { rollIncreaseInitiative } from "../rules/initiative";
 import { flightRounds, launchRolls, rollLaunch } from "../rules/missiles";
-import { pairKey, type Battle, type LogEntry, type Severity, type Ship } from "../rules/model";
+import { pairKey, type Battle, type LogEntry, type RangeBand, type Severity, type Ship } from "../rules/model";
 import { effectiveThrust, rollChangeRange, rollEvasive } from "../rules/pilot";
 import { shiftBand } from "../rules/range";
 import { rollRepair } from "../rules/repair";
 import { battleRules } from "../rules/ruleset";
 import { rollSensorLock } from "../rules/sensors";
-import { emit } from "./log";
+import { emit, rolled } from "./log";
 import { spendDodge } from "./reactions";
 import { advanceTurn } from "./turns";
 import type { ShipCommand } from "./types";
@@ -29,6 +29,11 @@ function ship(ctx: Ctx, id: string): Ship {
 function lockDM(s: Ship, targetId: string): number {
   if (s.systems.sensors >= 2 || !s.lockedOn.includes(targetId)) return 0;
   return s.lockDM[targetId] ?? DM.sensorLock;
+}
+
+/** A range band as the log says it ("very long", not the identifier). */
+function bandWords(band: RangeBand): string {
+  return band === "veryLong" ? "very long" : band;
 }
 
 export function executeShip(ctx: Ctx, cmd: ShipCommand): void {
@@ -55,6 +60,8 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
   turret.usedRound = battle.round;
   const weapon = WEAPONS[battle.ruleset][turret.weapon];
   const band = battle.ranges[pairKey(attacker.id, cmd.targetId)]!;
+  // Every shot of one turret's volley carries the seq of the volley's first entry, so a roll card groups them.
+  const volley = battle.logSeq + 1;
   for (let i = 0; i < MOUNT_WEAPONS[turret.mount]; i++) {
     const target = ship(ctx, cmd.targetId);
     if (target.destroyed) break;
@@ -69,7 +76,7 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
     });
     const c = attack.check;
     if (!attack.hit) {
-      emit(battle, ctx.events, { actor: attacker.id, action: "fire", target: target.id, dice: c.dice, modifiers: c.modifiers, total: c.total, result: `${head}: miss (${c.total} vs 8+)` });
+      emit(battle, ctx.events, { actor: attacker.id, action: "fire", target: target.id, ...rolled(c), volley, result: `${head}: miss (${c.total} vs ${c.target}+)` });
       continue;
     }
     let sand = null;
@@ -77,6 +84,14 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
     if (caster) {
       caster.ready = "none";
       sand = rollSandcaster(dice, battle.ruleset, target.skills.gunnery, caster.damage === 1);
+      // The sand is the target's own roll: a card of its own, before the hit it softens.
+      emit(battle, ctx.events, {
+        actor: target.id, action: "sandcaster", target: attacker.id, ...rolled(sand.check), volley,
+        ...(sand.check.success ? { damage: { dice: sand.rolled, modifiers: sand.effectAdded ? [{ label: "Effect", value: sand.effectAdded }] : [], total: sand.value, hits: [] } } : {}),
+        result: sand.check.success
+          ? `Sandcaster ${caster.id} casts sand against ${attacker.name}'s ${head}: ${battle.ruleset === "ce" ? `−${sand.value} damage` : `+${sand.value} armour`}`
+          : `Sandcaster ${caster.id} misses ${attacker.name}'s ${head}`,
+      });
     }
     const out = resolveDamage(dice, target, {
       ruleset: battle.ruleset, damageDice: weapon.damageDice, effect: c.effect, sand,
@@ -84,9 +99,9 @@ function fire(ctx: Ctx, cmd: Extract<ShipCommand, { type: "fire" }>): void {
     });
     battle.ships[target.id] = out.ship;
     emit(battle, ctx.events, {
-      actor: attacker.id, action: "fire", target: target.id, dice: [...c.dice, ...out.dice], modifiers: [...c.modifiers, ...out.modifiers],
-      total: c.total, result: `${head}: hit (${c.total} vs 8+): ${out.text}`,
-      publicResult: `${head}: hit (${c.total} vs 8+): ${out.publicText}`, publicModifiers: [...c.modifiers, ...out.publicModifiers],
+      actor: attacker.id, action: "fire", target: target.id, ...rolled(c), damage: out.roll, volley,
+      result: `${head}: hit (${c.total} vs ${c.target}+): ${out.text}`,
+      publicResult: `${head}: hit (${c.total} vs ${c.target}+): ${out.publicText}`,
     });
   }
 }
@@ -127,7 +142,7 @@ function launch(ctx: Ctx, cmd: Extract<ShipCommand, { type: "launchMissile" }>):
   }
   emit(battle, ctx.events, {
     actor: attacker.id, action: "launchMissile", target: cmd.targetId,
-    dice: roll?.check.dice ?? [], modifiers: roll?.check.modifiers ?? [], ...(roll ? { total: roll.check.total } : {}),
+    ...(roll ? rolled(roll.check) : { dice: [], modifiers: [] }),
     result: `${count} ${cmd.missile} missile${count === 1 ? "" : "s"} (${ids.join(", ")}) launched: arrive end of round ${battle.round + flight}, need ${toHit}+${roll ? "" : " on every attack"}`,
   });
 }
@@ -163,7 +178,7 @@ function evade(ctx: Ctx, cmd: Extract<ShipCommand, { type: "evade" }>): void {
   const r = rollEvasive(ctx.dice, s.skills.pilot);
   s.evasive = Math.max(s.evasive, r.evasive) as 0 | 1 | 2;
   emit(ctx.battle, ctx.events, {
-    actor: s.id, action: "evade", dice: r.check.dice, modifiers: r.check.modifiers, total: r.check.total,
+    actor: s.id, action: "evade", ...rolled(r.check),
     result: r.evasive ? `Evasive action: −${r.evasive} to attacks on this ship this round` : "Evasive action fails",
   });
 }
@@ -178,15 +193,15 @@ function changeRange(ctx: Ctx, cmd: Extract<ShipCommand, { type: "changeRange" }
   const next = shiftBand(band, cmd.direction);
   const c = rollChangeRange(ctx.dice, s.skills.pilot, effectiveThrust(s.thrust, s.systems.mDrive), effectiveThrust(t.thrust, t.systems.mDrive));
   let result: string;
-  if (!c.success) result = `Fails to change range (stays ${band})`;
+  if (!c.success) result = `Fails to change range (stays ${bandWords(band)})`;
   else if (next) {
     battle.ranges[key] = next;
-    result = `Range to ${t.name}: ${band} → ${next}`;
+    result = `Range to ${t.name}: ${bandWords(band)} → ${bandWords(next)}`;
   } else {
     s.escaped = true;
     result = `${s.name} escapes the battle`;
   }
-  emit(battle, ctx.events, { actor: s.id, action: "changeRange", target: t.id, dice: c.dice, modifiers: c.modifiers, total: c.total, result });
+  emit(battle, ctx.events, { actor: s.id, action: "changeRange", target: t.id, ...rolled(c), result });
   if (s.escaped) advanceTurn(battle, ctx.dice, ctx.events);
 }
 
@@ -197,14 +212,14 @@ function repair(ctx: Ctx, cmd: Extract<ShipCommand, { type: "repair" }>): void {
   const turret = "turretId" in choice ? s.turrets.find((t) => t.id === choice.turretId)! : null;
   const before: Severity = turret ? turret.damage : s.systems[(choice as { system: keyof Ship["systems"] }).system];
   const r = rollRepair(ctx.dice, s.skills.engineering, before);
-  const label = turret ? `turret ${turret.id}` : (choice as { system: string }).system;
+  const label = turret ? `turret ${turret.id}` : SYSTEM_LABEL[(choice as { system: keyof Ship["systems"] }).system];
   if (r.check.success) {
     if (turret) turret.damage = r.after;
     else s.systems[(choice as { system: keyof Ship["systems"] }).system] = r.after;
   }
   const words = ["intact", "damaged", "disabled", "destroyed"];
   emit(ctx.battle, ctx.events, {
-    actor: s.id, action: "repair", dice: r.check.dice, modifiers: r.check.modifiers, total: r.check.total,
+    actor: s.id, action: "repair", ...rolled(r.check),
     result: r.check.success ? `Repairs ${label}: ${words[before]} → ${words[r.after]}` : `Repair of ${label} fails`,
   });
 }
@@ -221,7 +236,7 @@ function sensorLock(ctx: Ctx, cmd: Extract<ShipCommand, { type: "sensorLock" }>)
   }
   const until = rules.sensorLockLasts === "round" ? " this round" : "";
   emit(ctx.battle, ctx.events, {
-    actor: s.id, action: "sensorLock", target: cmd.targetId, dice: c.dice, modifiers: c.modifiers, total: c.total,
+    actor: s.id, action: "sensorLock", target: cmd.targetId, ...rolled(c),
     result: dm > 0 ? `Sensor lock on ${ship(ctx, cmd.targetId).name}: +${s.lockDM[cmd.targetId]} to attacks${until}` : "Sensor lock fails",
   });
 }
@@ -233,7 +248,7 @@ function coordinate(ctx: Ctx, cmd: Extract<ShipCommand, { type: "coordinate" }>)
     const r = rollIncreaseInitiative(ctx.dice, battleRules(ctx.battle.ruleset, ctx.battle.houseRules), s.skills);
     if (r.check.success) s.initiativeBonus = r.bonus;
     emit(ctx.battle, ctx.events, {
-      actor: s.id, action: "coordinate", dice: r.check.dice, modifiers: r.check.modifiers, total: r.check.total,
+      actor: s.id, action: "coordinate", ...rolled(r.check),
       result: r.check.success ? `+${r.bonus} to next round's initiative` : "Coordination fails",
     });
     return;
@@ -243,7 +258,7 @@ function coordinate(ctx: Ctx, cmd: Extract<ShipCommand, { type: "coordinate" }>)
   const gain = c.success ? Math.max(1, c.effect) : 0;
   s.coordinationPool = Math.max(s.coordinationPool, gain);
   emit(ctx.battle, ctx.events, {
-    actor: s.id, action: "coordinate", dice: c.dice, modifiers: c.modifiers, total: c.total,
+    actor: s.id, action: "coordinate", ...rolled(c),
     result: c.success ? `Captain's pool: ${s.coordinationPool} × +1` : "Coordination fails",
   });
 }

@@ -5,7 +5,7 @@ import type { Dice } from "../rules/dice";
 import { rollMissileAttack, rollPointDefense, smartReattack, type PointDefender } from "../rules/missiles";
 import type { Battle, LogEntry, MissileInFlight } from "../rules/model";
 import { isAlive } from "./battle";
-import { emit } from "./log";
+import { emit, rolled } from "./log";
 import { spendDodge } from "./reactions";
 
 export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]): void {
@@ -31,7 +31,7 @@ export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]):
     let shotDown = false;
     for (const r of pd) {
       emit(battle, events, {
-        actor: target.id, action: "pointDefense", target: m.id, dice: r.check.dice, modifiers: r.check.modifiers, total: r.check.total,
+        actor: target.id, action: "pointDefense", target: m.id, ...rolled(r.check),
         result: r.destroyed ? `Turret ${r.turretId} destroys ${label}` : `Turret ${r.turretId} misses ${label}`,
       });
       if (r.destroyed) shotDown = true;
@@ -44,7 +44,7 @@ export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]):
       const again = smartReattack(m, battle.round);
       if (again) staying.push(again);
       emit(battle, events, {
-        actor: m.fromShipId, action: "missileArrives", target: target.id, dice: att.dice, modifiers: att.modifiers, total: att.total,
+        actor: m.fromShipId, action: "missileArrives", target: target.id, ...rolled(att),
         result: `${label} misses (${att.total} vs ${m.toHit}+)${again ? "; it turns to attack again next round" : ""}`,
       });
       continue;
@@ -54,10 +54,9 @@ export function resolveMissiles(battle: Battle, dice: Dice, events: LogEntry[]):
     });
     battle.ships[target.id] = out.ship;
     emit(battle, events, {
-      actor: m.fromShipId, action: "missileArrives", target: target.id, dice: [...att.dice, ...out.dice],
-      modifiers: [...att.modifiers, ...out.modifiers], total: att.total,
+      actor: m.fromShipId, action: "missileArrives", target: target.id, ...rolled(att), damage: out.roll,
       result: `${label} hits (${att.total} vs ${m.toHit}+): ${out.text}`,
-      publicResult: `${label} hits (${att.total} vs ${m.toHit}+): ${out.publicText}`, publicModifiers: [...att.modifiers, ...out.publicModifiers],
+      publicResult: `${label} hits (${att.total} vs ${m.toHit}+): ${out.publicText}`,
     });
   }
   battle.missiles = staying;

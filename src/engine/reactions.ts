@@ -3,7 +3,7 @@ import { rollDodge } from "../rules/pilot";
 import type { Dice } from "../rules/dice";
 import type { Battle, LogEntry, Ship } from "../rules/model";
 import { battleRules } from "../rules/ruleset";
-import { emit } from "./log";
+import { emit, rolled } from "./log";
 
 /**
  * Spends the target's readied dodge (if any) on the attack about to be rolled and says whether
@@ -16,7 +16,7 @@ export function spendDodge(battle: Battle, dice: Dice, events: LogEntry[], targe
   if (battleRules(battle.ruleset, battle.houseRules).dodge === "automatic") return true;
   const c = rollDodge(dice, target.skills.pilot);
   emit(battle, events, {
-    actor: target.id, action: "dodgeCheck", dice: c.dice, modifiers: c.modifiers, total: c.total,
+    actor: target.id, action: "dodgeCheck", ...rolled(c),
     result: c.success ? `Dodges ${against}: −2 to the attack` : `Fails to dodge ${against}`,
   });
   return c.success;

@@ -64,7 +64,9 @@ function roundInitiative(battle: Battle, dice: Dice, events: LogEntry[], rules: 
   if (!rolled && ship.initiative === before) return;
   const reactions = `${ship.reactionsLeft} reaction${ship.reactionsLeft === 1 ? "" : "s"}`;
   const captain = rules.initiative === "oncePerBattle" && bonus !== 0 ? [{ label: "captain", value: bonus }] : [];
-  const modifiers = [...(rolled?.modifiers ?? []), ...captain];
+  // Not rolled this round: the battle's initiative is the base the captain's bonus adds to.
+  const base = rolled ? [] : [{ label: "initiative for the battle", value: ship.baseInitiative ?? before }];
+  const modifiers = [...base, ...(rolled?.modifiers ?? []), ...captain];
   const what = rolled
     ? rules.initiative === "oncePerBattle" ? `Initiative ${ship.initiative} for the battle` : `Initiative ${ship.initiative}`
     : bonus !== 0 ? `Initiative ${ship.initiative} this round (captain ${bonus > 0 ? "+" : ""}${bonus})` : `Initiative back to ${ship.initiative}`;

@@ -5,9 +5,9 @@ import {
   CE_BEYOND_DOUBLE_PER, CE_BEYOND_MAX, CE_BEYOND_SINGLE_PER, CE_EXTERNAL_LOCATIONS, CE_HITS_TABLE, CE_INTERNAL_LOCATIONS,
   DM, MGT2E_CRITICAL_LOCATIONS, MGT2E_HULL_CRITICAL_DICE, SANDCASTER_DICE, type CeLocation, type Mgt2eLocation,
 } from "../data/tables";
-import { check, type Modifier } from "./check";
+import { check, type CheckResult, type Modifier } from "./check";
 import { sum, type Dice } from "./dice";
-import type { Ruleset, Severity, Ship, SystemName } from "./model";
+import type { DamageRoll, Ruleset, Severity, Ship, SystemName } from "./model";
 import { rulesetOptions } from "./ruleset";
 
 export interface CeHits { single: number; double: number; triple: number }
@@ -39,7 +39,7 @@ export function mgt2eCriticalLocation(roll: number): Mgt2eLocation {
 }
 
 const SEVERITY_WORD = ["intact", "damaged", "disabled", "destroyed"] as const;
-const SYSTEM_LABEL: Record<SystemName, string> = {
+export const SYSTEM_LABEL: Record<SystemName, string> = {
   sensors: "sensors", mDrive: "M-drive", jDrive: "J-drive", powerPlant: "power plant", fuel: "fuel", bridge: "bridge",
   crew: "crew", hold: "hold", computer: "computer", armour: "armour",
 };
@@ -121,9 +121,18 @@ export interface DamageOutcome {
   text: string;            // e.g. "7 damage − 2 armour → two single hits: sensors damaged, hull −1"
   publicText: string;      // the same without the target's armour: "7 damage → two single hits: …"
   publicModifiers: Modifier[]; // the modifiers without the target's armour
+  roll: DamageRoll;        // the damage roll as a roll card shows it: damage dice, Effect, sand, armour = damage
 }
 
-export interface SandcasterResult { dice: number[]; value: number; modifiers: Modifier[]; text: string }
+export interface SandcasterResult {
+  dice: number[];          // every die: the gunner's check, then the sand dice
+  value: number;
+  modifiers: Modifier[];
+  text: string;
+  check: CheckResult;      // the sand gunner's Gunnery check
+  rolled: number[];        // the sand dice (none when the check failed)
+  effectAdded: number;     // 2e style: the check's Effect added to the sand dice (0 in CE)
+}
 
 /**
  * The sandcaster reaction against one laser attack. Both rulesets: the caster's gunner makes a
@@ -134,14 +143,14 @@ export function rollSandcaster(dice: Dice, ruleset: Ruleset, gunnery: number, tu
   const modifiers: Modifier[] = [{ label: "gunnery", value: gunnery }];
   if (turretDamaged) modifiers.push({ label: "damaged turret", value: DM.damagedTurret });
   const c = check(dice, modifiers);
-  if (!c.success) return { dice: c.dice, value: 0, modifiers: [{ label: "sandcaster (failed)", value: 0 }], text: "sand missed" };
+  if (!c.success) return { dice: c.dice, value: 0, modifiers: [{ label: "sandcaster (failed)", value: 0 }], text: "sand missed", check: c, rolled: [], effectAdded: 0 };
   if (rulesetOptions(ruleset).sandcaster === "checkSubtractsDice") {
     const rolled = dice.roll(SANDCASTER_DICE);
-    return { dice: [...c.dice, ...rolled], value: sum(rolled), modifiers: [{ label: "sandcaster", value: -sum(rolled) }], text: `sand −${sum(rolled)}` };
+    return { dice: [...c.dice, ...rolled], value: sum(rolled), modifiers: [{ label: "sandcaster", value: -sum(rolled) }], text: `sand −${sum(rolled)}`, check: c, rolled, effectAdded: 0 };
   }
   const rolled = dice.roll(SANDCASTER_DICE);
   const value = Math.max(0, sum(rolled) + c.effect);
-  return { dice: [...c.dice, ...rolled], value, modifiers: [{ label: "sandcaster armour", value: -value }], text: `sand +${value} armour` };
+  return { dice: [...c.dice, ...rolled], value, modifiers: [{ label: "sandcaster armour", value: -value }], text: `sand +${value} armour`, check: c, rolled, effectAdded: c.effect };
 }
 
 export interface DamageInput {
@@ -253,7 +262,11 @@ export function resolveDamage(dice: Dice, ship: Ship, input: DamageInput): Damag
     }
     const tail = damage > 0 ? `${describeHits(applied.hits)}: ${lines.join(", ")}` : "no damage";
     const publicHead = `${raw} damage${sandText}`;
-    return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers) };
+    const roll: DamageRoll = {
+      dice: rolled, total: damage, hits: damage > 0 ? lines : [],
+      modifiers: [...(sand ? [{ label: "sand", value: -sand }] : []), { label: "armour", value: -ship.armour }],
+    };
+    return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers), roll };
   }
   const sandArmour = input.sand?.value ?? 0;
   if (input.effect !== 0) modifiers.push({ label: "effect", value: input.effect });
@@ -265,7 +278,15 @@ export function resolveDamage(dice: Dice, ship: Ship, input: DamageInput): Damag
   allDice.push(...applied.dice);
   const tail = damage > 0 ? applied.lines.join(", ") : "no damage";
   const publicHead = `${raw}${input.effect ? ` + ${input.effect} effect` : ""}${sandArmour ? ` vs sand ${sandArmour}` : ""}`;
-  return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers) };
+  const roll: DamageRoll = {
+    dice: rolled, total: damage, hits: damage > 0 ? applied.lines : [],
+    modifiers: [
+      ...(input.effect ? [{ label: "Effect", value: input.effect }] : []),
+      ...(sandArmour ? [{ label: "sand", value: -sandArmour }] : []),
+      { label: "armour", value: -ship.armour },
+    ],
+  };
+  return { ship: applied.ship, dice: allDice, modifiers, damage, text: `${head} → ${tail}`, publicText: `${publicHead} → ${tail}`, publicModifiers: withoutArmour(modifiers), roll };
 }
 
 /** The target's own armour is hidden information; everything else about the roll is not. */

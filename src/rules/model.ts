@@ -85,22 +85,39 @@ export interface MissileInFlight {
   reattacks?: number;      // smart missiles: re-attacks already made after a miss (absent = 0)
 }
 
+/**
+ * The second roll of an action, after its check: the damage of a hit (dice, then the Effect in the
+ * 2e style, sand and the target's armour; `hits` what each hit or critical did, by location), or the
+ * sand a sandcaster's successful roll casts. `total` = sum(dice) + sum(modifiers), at least 0.
+ */
+export interface DamageRoll {
+  dice: number[];
+  modifiers: { label: string; value: number }[];
+  total: number;
+  hits: string[];
+}
+
 export interface LogEntry {
   seq: number;             // 1-based, monotonically increasing
   round: number;
   actor: string;           // ship id, or "gm" / "system"
   action: string;          // command type or engine event, e.g. "fire", "missileArrives", "initiative"
   target?: string;
+  /** The check's own dice (2D6, or none), and its DMs: total = sum(dice) + sum(modifiers). */
   dice: number[];
   modifiers: { label: string; value: number }[];
   total?: number;
+  need?: number;           // the check's target number (absent when the roll is not a check, e.g. initiative)
+  effect?: number;         // total − need, when there is a target number
+  /** The damage of a hit (or the sand cast); its armour and total are the target's hidden details. */
+  damage?: DamageRoll;
+  volley?: number;         // the seq of the first entry of one turret's volley, on every entry of it
   result: string;          // short human text
   /**
    * What observers not entitled to the target's details see instead (no armour figure), when it
    * differs: as at the table, the attacker rolls the damage and the referee applies armour.
    */
   publicResult?: string;
-  publicModifiers?: { label: string; value: number }[];
 }
 
 export type BattlePhase = "setup" | "combat" | "ended";

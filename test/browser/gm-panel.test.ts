@@ -39,6 +39,11 @@ describe("web client GM panel and chat (Chromium)", function () {
     await gm.page.locator('[data-testid="battle-view"][data-phase="combat"]').waitFor();
     await byId(gm.page, "gm-remove-ship").selectOption("n2");
     await byId(gm.page, "gm-remove").click();
+    // Removing a ship is asked first: Cancel changes nothing, the dialog's Remove ship goes ahead.
+    await byId(gm.page, "confirm-no").click();
+    assert.deepEqual(await optionValues(gm.page, "gm-remove-ship"), ["n1", "n2", "p1"], "cancelled: nothing removed");
+    await byId(gm.page, "gm-remove").click();
+    await byId(gm.page, "confirm-yes").click();
     // In combat a removed ship stays in the state (escaped) with a log entry saying it left.
     await eventually(async () => (await texts(gm.page, '[data-testid="log-entry"]')).some((t) => /leaves the battle/.test(t)), "the removal in the log");
     await eventually(async () => JSON.stringify(await optionValues(gm.page, "gm-remove-ship")) === JSON.stringify(["n1", "p1"]),

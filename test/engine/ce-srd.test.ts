@@ -143,7 +143,7 @@ describe("CE sandcaster (SRD Fire Sand: a Turret Weapons roll first)", () => {
     must(act(b, { type: "useSandcaster", shipId: "p1", turretId: "t2" }, fixedDice([])));
     // attack 12 hits; sand 2+2+1 = 5 misses; 2D6 6 - 2 armour = 4: one single hit (location 8: hull)
     const r = must(act(b, { type: "fire", shipId: "n1", turretId: "t1", targetId: "p1" }, fixedDice([6, 6, 2, 2, 3, 3, 4, 4])));
-    assert.match(r.events[0]!.result, /6 damage \(sand missed\) − 2 armour → one single hit: hull −1/);
+    assert.match(r.events.find((e) => e.action === "fire")!.result, /6 damage \(sand missed\) − 2 armour → one single hit: hull −1/);
     assert.deepEqual([b.ships.p1!.hull, b.ships.p1!.turrets[1]!.sand], [3, 19]);
   });
 });

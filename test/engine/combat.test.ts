@@ -78,8 +78,11 @@ describe("combat scenarios", () => {
     // attack 12+1-2 = 11 hit; the sand gunner's Turret Weapons roll 4+4+1 = 9 succeeds: sand 4;
     // 2D6 12 - 4 - 2 armour = 6 -> two single hits to the hull
     const r = must(act(b, { type: "fire", shipId: "n1", turretId: "t1", targetId: "p1" }, fixedDice([6, 6, 4, 4, 4, 6, 6, 3, 3, 4, 4])));
-    const e = r.events[0]!;
-    assert.ok(e.modifiers.some((m) => m.label === "sandcaster" && m.value === -4));
+    assert.deepEqual(r.events.map((e) => e.action), ["sandcaster", "fire"], "the sand is the target's own roll, before the hit");
+    assert.deepEqual(r.events[0]!.damage, { dice: [4], modifiers: [], total: 4, hits: [] });
+    const e = r.events[1]!;
+    assert.ok(e.damage!.modifiers.some((m) => m.label === "sand" && m.value === -4));
+    assert.ok(!e.modifiers.some((m) => m.label.startsWith("sand")), "sand is no attack DM");
     assert.match(e.result, /12 damage − 4 sand − 2 armour → two single hits: hull −1, hull −1/);
     assert.equal(b.ships.p1!.hull, 2);
     assert.equal(b.ships.p1!.turrets[1]!.ready, "none", "the sand is used up by that attack");

@@ -8,7 +8,7 @@ import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../support/battles";
 import { assertClientMatchesServer } from "../support/compare";
 import { loadConfig } from "../../src/server/config";
 import type { BattleRoom } from "../../rooms/BattleRoom";
-import { turnStamp } from "../../src/commands";
+import { LIMITS, turnStamp } from "../../src/commands";
 
 
 /** A GM connected directly and a player connected through the network simulator. */
@@ -89,8 +89,10 @@ describe("connection resilience", function () {
     await player.room.leave();
   });
 
-  it("gives a player who never comes back the default action and still finishes the battle", async () => {
-    const { gm, player, room } = await playerBehindProxy(server, proxy, { turnTimeoutSec: 2, ships: [
+  it("gives a player who never comes back the default action and still finishes the battle", async function () {
+    // Every one of the absent ship's turns waits out the shortest turn timeout the limits allow (10 s).
+    this.timeout(240_000);
+    const { gm, player, room } = await playerBehindProxy(server, proxy, { turnTimeoutSec: LIMITS.turnTimeoutSec.min, ships: [
       { side: "players", name: "Lost Cause", className: "scout" },
       { side: "npc", name: "Hunter", className: "systemDefenseBoat" },
     ] });
@@ -114,7 +116,7 @@ describe("connection resilience", function () {
         }
       }
     })();
-    await gm.until((s) => s.phase === "ended", 50_000, "the battle to end");
+    await gm.until((s) => s.phase === "ended", 220_000, "the battle to end");
     done = true;
     await loop;
     const timeouts = room.commandLog.filter((c) => c.cmd.type === "timeout").length;

@@ -28,6 +28,9 @@ describe("seats", function () {
     assert.match(await refusedJoin(server.sdk().create("battle", { ...base, ships: [base.ships[0], { side: "npc", name: "X", className: "deathStar" }] })), /deathStar|class/i);
     assert.match(await refusedJoin(server.sdk().create("battle", { ...base, ships: [base.ships[0]] })), /ship/);
     assert.match(await refusedJoin(server.sdk().create("battle", { ...base, turnTimeoutSec: 0 })), /turnTimeoutSec/);
+    // Issue 14: a 2-s turn was accepted; the table could not even read its rolls.
+    assert.match(await refusedJoin(server.sdk().create("battle", { ...base, turnTimeoutSec: 2 })), /turnTimeoutSec/);
+    assert.match(await refusedJoin(server.sdk().create("battle", { ...base, turnTimeoutSec: 9 })), /turnTimeoutSec/);
   });
 
   it("keeps a password-protected battle closed to a wrong or missing password", async () => {

@@ -1,25 +1,36 @@
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "../support/server";
 import { gmAndPlayer } from "../support/battles";
+import { LIMITS } from "../../src/commands";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 
-describe("turn timeout and idle battles", function () {
-  this.timeout(30_000);
+describe("turn timeout", function () {
+  this.timeout(60_000);
   let server: TestServer;
-  before(async () => { server = await startServer({ IDLE_TIMEOUT_SEC: "5" }); });
+  // The default idle timeout: the shortest turn (10 s) is longer than the idle test's 5 s.
+  before(async () => { server = await startServer(); });
   after(async () => { await server.close(); });
 
   it("applies the default action (end turn) when the active ship's crew does not act in time", async () => {
-    const { gm, roomId } = await gmAndPlayer(server, { turnTimeoutSec: 2 });
+    // The shortest turn a battle may have (LIMITS.turnTimeoutSec.min: a table needs time to read its rolls).
+    const { gm, roomId } = await gmAndPlayer(server, { turnTimeoutSec: LIMITS.turnTimeoutSec.min });
     assert.equal((await gm.command("gm:start")).kind, "ack");
     const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const first = { round: gm.state.round, turnIndex: gm.state.turnIndex };
     assert.ok(gm.state.turnEndsAt > Date.now(), "the turn deadline is in state");
-    await gm.until((s) => s.round !== first.round || s.turnIndex !== first.turnIndex, 6000, "the turn to time out");
+    await gm.until((s) => s.round !== first.round || s.turnIndex !== first.turnIndex, LIMITS.turnTimeoutSec.min * 1000 + 8000, "the turn to time out");
     const timeout = room.commandLog.find((c) => c.cmd.type === "timeout");
     assert.ok(timeout, "the timeout is an accepted system command in the log, so replays include it");
     assert.equal(timeout!.actor.kind, "system");
   });
+
+});
+
+describe("idle battles", function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => { server = await startServer({ IDLE_TIMEOUT_SEC: "5" }); });
+  after(async () => { await server.close(); });
 
   it("ends and disposes a battle with no accepted command for the idle timeout", async () => {
     const { gm } = await gmAndPlayer(server);

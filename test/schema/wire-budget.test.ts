@@ -46,12 +46,15 @@ function worstBattle(): Battle {
   return battle;
 }
 
-/** A log entry with hidden detail, long texts and many dice and modifiers. */
+/** A log entry with hidden detail, long texts and many dice and modifiers, with a damage part. */
 function bigEntry(seq: number, round: number, textLength: number): LogEntry {
   const mods = Array.from({ length: 8 }, (_, i) => ({ label: wide(24, i), value: -99 }));
+  const damageMods = [...Array.from({ length: 3 }, (_, i) => ({ label: wide(24, i + 8), value: -99 })), { label: "armour", value: -99 }];
   return {
     seq, round, actor: "n10", action: "missileArrives", target: "p5", dice: Array(12).fill(6), modifiers: mods, total: -999,
-    result: wide(textLength, seq), publicResult: wide(textLength, seq + 1), publicModifiers: mods,
+    need: 250, effect: -120, volley: 4_000_000_000,
+    damage: { dice: Array(12).fill(6), modifiers: damageMods, total: 30_000, hits: Array.from({ length: 6 }, (_, i) => wide(32, seq + i)) },
+    result: wide(textLength, seq), publicResult: wide(textLength, seq + 1),
   };
 }
 
@@ -135,9 +138,11 @@ describe("wire-state budget: the largest battle the limits allow", function () {
   it("estimates each log entry and chat line at no less than what the encoder writes", () => {
     // Entries of every size from tiny to long, with and without hidden detail, in a fresh state.
     for (const textLength of [0, 1, 31, 32, 255, 256, 600]) {
-      for (const detail of [false, true]) {
+      for (const detail of ["none", "public damage", "hidden damage"] as const) {
         const e = bigEntry(1, 1, textLength);
-        const entry: LogEntry = detail ? e : { ...e, publicResult: undefined, publicModifiers: undefined, dice: [], modifiers: [] };
+        const entry: LogEntry = detail === "hidden damage" ? e
+          : detail === "public damage" ? { ...e, publicResult: undefined }
+          : { ...e, publicResult: undefined, damage: undefined, dice: [], modifiers: [] };
         const s = new BattleState();
         const before = fullStateBytes(s, () => undefined);
         const added = appendLog(s, [entry]);
