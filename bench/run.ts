@@ -11,9 +11,9 @@ import type { Battle } from "../src/rules/model";
 import { turnStamp } from "../src/commands";
 import { createDice } from "../src/rules/dice";
 import { summarise, type Summary } from "./stats";
-import { startServer } from "../test/support/server";
-import { startRedis } from "../test/support/redis-server";
-import { SeatClient } from "../test/support/seat-client";
+import { startServer } from "../harness/server";
+import { startRedis } from "../harness/redis-server";
+import { SeatClient } from "../harness/seat-client";
 
 const SETUP: BattleSetup = {
   ruleset: "ce",

@@ -26,7 +26,7 @@ const USAGE = `usage: npm run loadtest -- [options]
   --player-ships a,b     player ship classes, cycled (default patrolCorvette)
   --npc-ships a,b        NPC ship classes, cycled (default fighter,fighter,corsair)
   --max-rounds N         the GM ends a battle as a draw after N rounds and opens a new one (default 40)
-  --latency MS --jitter MS --loss PCT   route clients through the netsim proxy (test/support/netsim.ts)
+  --latency MS --jitter MS --loss PCT   route clients through the netsim proxy (harness/netsim.ts)
   --name NAME            report name (default loadtest)
   --port P               server port (default: a free one)
   --grace S              seconds for in-flight commands to be answered after the stop (default 5)

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { matchMaker } from "@colyseus/core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
+import { startServer, type TestServer } from "../../harness/server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
 
 const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");

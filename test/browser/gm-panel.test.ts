@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
+import { startServer, type TestServer } from "../../harness/server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
 
 describe("web client GM panel and chat (Chromium)", function () {

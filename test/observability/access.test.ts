@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
+import { startServer, type TestServer } from "../../harness/server";
 import { captureLogs } from "./log-capture";
 import { logger } from "../../src/server/logger";
 import { parseBasic, secretEquals } from "../../src/server/admin-auth";

@@ -1,8 +1,8 @@
 // Alert plumbing: thresholds are set so low that any command, any patch and any error crosses
 // them (the behaviour under test is raise -> metric + one throttled warning -> clear, not speed).
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
 import { eventually } from "../support/browser";
 import { logger } from "../../src/server/logger";
 import { scrape, value } from "./scrape";

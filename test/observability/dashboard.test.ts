@@ -4,9 +4,9 @@ import fs from "node:fs";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { autoPlay } from "../support/bots";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
+import { autoPlay } from "../../harness/play";
 import { eventually, launchBrowser, openPage } from "../support/browser";
 
 /** Screenshots for people to look at (not committed; see .gitignore). */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
 import { eventually } from "../support/browser";
 import { scrape, value } from "./scrape";
 

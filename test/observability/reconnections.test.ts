@@ -4,10 +4,10 @@
 // for a few seconds). The connection held for the dropped session is freed once its seat is back.
 import assert from "node:assert/strict";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../../harness/battles";
 import { eventually } from "../support/browser";
 import { scrape, value } from "./scrape";
 

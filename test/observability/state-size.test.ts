@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
 import { eventually } from "../support/browser";
 import { logger } from "../../src/server/logger";
 import { loadConfig } from "../../src/server/config";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { autoPlay } from "../support/bots";
+import { startServer, type TestServer } from "../../harness/server";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { autoPlay } from "../../harness/play";
 import { assertClientMatchesServer } from "../support/compare";
-import { ALL_ROLES } from "../support/battles";
+import { ALL_ROLES } from "../../harness/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../../harness/battles";
 import { assertClientMatchesServer } from "../support/compare";
 import { loadConfig } from "../../src/server/config";
 import type { BattleRoom } from "../../rooms/BattleRoom";

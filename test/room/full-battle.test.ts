@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient } from "../support/seat-client";
-import { autoPlay } from "../support/bots";
+import { startServer, type TestServer } from "../../harness/server";
+import { SeatClient } from "../../harness/seat-client";
+import { autoPlay } from "../../harness/play";
 import { replay } from "../../src/engine";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 

@@ -2,11 +2,11 @@
 // a late spectator, a reloaded player, a reloaded GM and an SDK auto-reconnect each decode the GM's
 // state field by field, and stay in step over the following rounds. /colyseus Inspect works on it.
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
+import { startServer, type TestServer } from "../../harness/server";
 import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../support/largest-battle";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { SeatClient } from "../support/seat-client";
-import { NetSim } from "../support/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { NetSim } from "../../harness/netsim";
 import { captureLogs, type Captured } from "../observability/log-capture";
 import { scrape, value } from "../observability/scrape";
 import { WIRE_STATE_BUDGET_BYTES } from "../../schema/wire-budget";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer, refusedJoin, twoShipOptions } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer, refusedJoin, twoShipOptions } from "../../harness/battles";
 import { createOptionsSchema, turnStamp } from "../../src/commands";
 import { replay } from "../../src/engine";
 import type { BattleRoom } from "../../rooms/BattleRoom";

@@ -2,9 +2,9 @@
 // `cid`, it is acknowledged once durable, and a re-sent `cid` gets the original reply and applies
 // nothing twice. Chat and gm:releaseSeat live outside the engine, so they are checked here.
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import type { SeatClient } from "../support/seat-client";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
+import type { SeatClient } from "../../harness/seat-client";
 import type { AckReply } from "../../src/commands";
 
 /** Resolves with the acks for `cid` once `count` of them arrived (bounded wait). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import type { SeatClient } from "../support/seat-client";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
+import type { SeatClient } from "../../harness/seat-client";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { turnStamp } from "../../src/commands";
 

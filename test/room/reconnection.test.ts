@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { ALL_ROLES, twoShipOptions } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { ALL_ROLES, twoShipOptions } from "../../harness/battles";
 
 describe("reconnection", function () {
   this.timeout(30_000);

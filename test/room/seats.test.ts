@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient } from "../support/seat-client";
-import { gmAndPlayer, twoShipOptions, ALL_ROLES, refusedJoin } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { SeatClient } from "../../harness/seat-client";
+import { gmAndPlayer, twoShipOptions, ALL_ROLES, refusedJoin } from "../../harness/battles";
 
 
 describe("seats", function () {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 
 describe("turn timeout and idle battles", function () {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer, twoShipOptions } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer, twoShipOptions } from "../../harness/battles";
 
 describe("draining a process", function () {
   this.timeout(30_000);

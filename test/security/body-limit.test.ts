@@ -4,9 +4,9 @@
 // its own memory does not grow with the body.
 import assert from "node:assert/strict";
 import http from "node:http";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer, twoShipOptions } from "../support/battles";
-import { createBattle } from "../support/raw-http";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer, twoShipOptions } from "../../harness/battles";
+import { createBattle } from "../../harness/raw-http";
 
 const MB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { runFuzz } from "../support/fuzzer";
+import { startServer, type TestServer } from "../../harness/server";
+import { runFuzz } from "../../harness/fuzzer";
 
 describe("protocol fuzzing", function () {
   this.timeout(120_000);

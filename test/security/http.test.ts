@@ -3,8 +3,8 @@
 // the CORS allow-list, and HTTP rate limits.
 import assert from "node:assert/strict";
 import http from "node:http";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
 
 interface Res { status: number; headers: http.IncomingHttpHeaders; body: string }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient } from "../support/seat-client";
-import { gmAndPlayer, twoShipOptions } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { SeatClient } from "../../harness/seat-client";
+import { gmAndPlayer, twoShipOptions } from "../../harness/battles";
 import { chatMsg, joinOptionsSchema, createOptionsSchema, sanitizeText, SHIP_MESSAGES, GM_MESSAGES } from "../../src/commands";
 import { TokenBucket, Guard, DEFAULT_GUARD } from "../../rooms/guard";
 

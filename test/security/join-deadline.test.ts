@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { matchMaker } from "@colyseus/core";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { SeatClient } from "../support/seat-client";
-import { joinById } from "../support/raw-http";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
+import { SeatClient } from "../../harness/seat-client";
+import { joinById } from "../../harness/raw-http";
 import { CLOSE_JOIN_TIMEOUT } from "../../src/server/join-deadline";
 import { LIMITS } from "../../src/commands";
 import type { BattleRoom } from "../../rooms/BattleRoom";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient, withTimeout, type Reply } from "../support/seat-client";
-import { gmAndPlayer, refusedJoin } from "../support/battles";
+import { startServer, type TestServer } from "../../harness/server";
+import { SeatClient, withTimeout, type Reply } from "../../harness/seat-client";
+import { gmAndPlayer, refusedJoin } from "../../harness/battles";
 import { addObserver, type SecurityEvent } from "../../rooms/observers";
 import { CLOSE_BLOCKED, type BattleRoom } from "../../rooms/BattleRoom";
 import { scrape, value } from "../observability/scrape";

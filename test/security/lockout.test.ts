@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { joinById, rawRequest } from "../support/raw-http";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
+import { joinById, rawRequest } from "../../harness/raw-http";
 import { scrape, value } from "../observability/scrape";
 import { Lockout } from "../../src/server/lockout";
 

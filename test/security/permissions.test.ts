@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient, type Reply } from "../support/seat-client";
+import { startServer, type TestServer } from "../../harness/server";
+import { SeatClient, type Reply } from "../../harness/seat-client";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { COLUMNS, MATRIX, NEEDS, PAYLOADS, type Cell, type Column } from "./permission-matrix";
 

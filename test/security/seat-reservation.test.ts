@@ -5,10 +5,10 @@
 // refused. Production limits; the stranger comes from 127.0.0.2, the table from 127.0.0.1.
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { SeatClient } from "../support/seat-client";
-import { joinById } from "../support/raw-http";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer } from "../../harness/battles";
+import { SeatClient } from "../../harness/seat-client";
+import { joinById } from "../../harness/raw-http";
 
 const PASSWORD = "sesame-open-1234";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,8 +3,8 @@
 // (crash, drain): once the SDK's own reconnection gives up, it rejoins the same battle id with its
 // seat key, retrying until the battle is back, and keeps its seat.
 import { ColyseusSDK, type Room } from "@colyseus/sdk";
-import type { AckReply, ErrorReply, SeatReply } from "../../src/commands";
-import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../../client/relocate";
+import type { AckReply, ErrorReply, SeatReply } from "../src/commands";
+import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../client/relocate";
 
 export type Reply = { kind: "ack"; ack: AckReply } | { kind: "error"; error: ErrorReply };
 

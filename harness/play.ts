@@ -1,7 +1,7 @@
 // Simple scripted crews for room tests: on their ship's turn they fire every turret at the
 // first enemy still fighting, then end the turn. The GM does the same for every NPC ship.
 import type { SeatClient } from "./seat-client";
-import { turnStamp } from "../../src/commands";
+import { turnStamp } from "../src/commands";
 
 export function firstEnemy(state: any, side: string): string | undefined {
   for (const ship of state.ships.values()) if (ship.side !== side && !ship.destroyed && !ship.escaped) return ship.id;
