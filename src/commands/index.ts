@@ -4,3 +4,4 @@ export * from "./turn-stamp";
 export * from "./options";
 export * from "./messages";
 export * from "./replies";
+export * from "./session";

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../../harness/server";
 import { gmAndPlayer } from "../../harness/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { useServer } from "../support/use-server";
 
 describe("turn timeout and idle battles", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => { server = await startServer({ IDLE_TIMEOUT_SEC: "5" }); });
-  after(async () => { await server.close(); });
+  const server = useServer({ IDLE_TIMEOUT_SEC: "5" });
 
   it("applies the default action (end turn) when the active ship's crew does not act in time", async () => {
-    const { gm, roomId } = await gmAndPlayer(server, { turnTimeoutSec: 2 });
+    const { gm, roomId } = await gmAndPlayer(server(), { turnTimeoutSec: 2 });
     assert.equal((await gm.command("gm:start")).kind, "ack");
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const first = { round: gm.state.round, turnIndex: gm.state.turnIndex };
     assert.ok(gm.state.turnEndsAt > Date.now(), "the turn deadline is in state");
     await gm.until((s) => s.round !== first.round || s.turnIndex !== first.turnIndex, 6000, "the turn to time out");
@@ -22,7 +20,7 @@ describe("turn timeout and idle battles", function () {
   });
 
   it("ends and disposes a battle with no accepted command for the idle timeout", async () => {
-    const { gm } = await gmAndPlayer(server);
+    const { gm } = await gmAndPlayer(server());
     let left = false;
     gm.room.onLeave(() => { left = true; });
     await gm.until((s) => s.phase === "ended", 9000, "the idle battle to end");
@@ -34,16 +32,14 @@ describe("turn timeout and idle battles", function () {
 
 describe("empty battles", function () {
   this.timeout(20_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   it("disposes a battle when everybody has left", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server);
-    assert.ok(server.colyseus.getRoomById(roomId));
+    const { gm, player, roomId } = await gmAndPlayer(server());
+    assert.ok(server().colyseus.getRoomById(roomId));
     await player.room.leave();
     await gm.room.leave();
-    for (let i = 0; i < 50 && server.colyseus.getRoomById(roomId); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(server.colyseus.getRoomById(roomId), undefined);
+    for (let i = 0; i < 50 && server().colyseus.getRoomById(roomId); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(server().colyseus.getRoomById(roomId), undefined);
   });
 });
