@@ -1,7 +1,30 @@
-// Simple scripted crews for room tests: on their ship's turn they fire every turret at the
-// first enemy still fighting, then end the turn. The GM does the same for every NPC ship.
+// Scripted play, for tests, benchmarks and load bots: on its ship's turn a crew fires every
+// turret at the first enemy still fighting, then ends the turn; the GM does the same for every NPC
+// ship. Tests play at machine speed (`playTurn`, `autoPlay`); load bots play like people, with a
+// think time before each command (`playUntilEnd`, `playThinkingTurn`).
 import type { SeatClient } from "./seat-client";
-import { turnStamp } from "../src/commands";
+import { turnStamp, type Reply } from "../src/commands";
+
+/** What a bot that plays at a person's pace needs of its connection (loadtest/lib/bot-client.ts). */
+export interface PacedPlayer {
+  readonly state: any;
+  readonly left: boolean;
+  /** Decoded state changes seen so far. */
+  readonly changes: number;
+  command(type: string, payload: Record<string, unknown>, timeoutMs: number): Promise<Reply>;
+  nextChange(seen: number, timeoutMs: number): Promise<void>;
+}
+
+/** The pace of play: think time, reply deadline, and the round after which the GM calls a draw. */
+export interface Pace {
+  /** Mean pause before each command (uniform in [0.5, 1.5] x this). */
+  thinkMs: number;
+  maxRounds: number;
+  replyTimeoutMs: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const think = (ms: number) => sleep(ms <= 0 ? 0 : ms * (0.5 + Math.random()));
 
 export function firstEnemy(state: any, side: string): string | undefined {
   for (const ship of state.ships.values()) if (ship.side !== side && !ship.destroyed && !ship.escaped) return ship.id;
@@ -59,4 +82,72 @@ export function autoPlay(client: SeatClient, opts: { gm: boolean; shipId?: strin
   client.room.onStateChange(() => void tick());
   void tick();
   return () => { stopped = true; };
+}
+
+/**
+ * Plays this client's ship(s) until the battle ends, the client leaves or the run stops.
+ * The GM plays every NPC ship; it also ends a battle that runs past `maxRounds` as a draw.
+ */
+export async function playUntilEnd(bot: PacedPlayer, plan: Pace, stopped: () => boolean, who: { gm: boolean; shipId?: string; oneVsOne?: boolean; onEndedByGm?: () => void }): Promise<void> {
+  let lastStamp = -1;
+  let endRequested = false;
+  while (!bot.left && !stopped()) {
+    const seen = bot.changes;
+    const s = bot.state;
+    if (!s || s.phase === "ended") break;
+    if (s.phase === "combat") {
+      if (who.gm && !endRequested && s.round > plan.maxRounds) {
+        endRequested = true;
+        await think(plan.thinkMs);
+        const r = await bot.command("gm:end", { winner: "draw", reason: "gm" }, plan.replyTimeoutMs);
+        if (r.kind === "ack") who.onEndedByGm?.();
+        continue;
+      }
+      const active = s.ships.get(s.activeShipId);
+      const stamp = turnStamp(s);
+      const mine = active && (who.gm ? active.side === "npc" : active.id === who.shipId);
+      if (mine && stamp !== lastStamp) {
+        lastStamp = stamp;
+        await playThinkingTurn(bot, active.id, who.gm, plan, stopped);
+        continue;
+      }
+    }
+    // wait for the next state change (or a second, to re-check the stop flag)
+    await bot.nextChange(seen, 1000);
+  }
+}
+
+/**
+ * One turn as a person plays it: a think time before each command; every weapon at the first
+ * enemy still fighting, then end the turn; stops as soon as the turn moved on.
+ */
+export async function playThinkingTurn(bot: PacedPlayer, shipId: string, viaGm: boolean, plan: Pace, stopped: () => boolean): Promise<void> {
+  const s = bot.state;
+  const ship = s.ships.get(shipId);
+  if (!ship) return;
+  const v = turnStamp(s);
+  const send = (type: string, payload: Record<string, unknown>) =>
+    viaGm
+      ? bot.command("gm:act", { shipId, v, command: { type, ...payload } }, plan.replyTimeoutMs)
+      : bot.command(`space:${type}`, { ...payload, v }, plan.replyTimeoutMs);
+  const turrets = [...(ship.turrets ?? [])].map((t: any) => ({ id: t.id, weapon: t.weapon, smart: t.smartMissiles > 0, missiles: t.missiles + t.smartMissiles }));
+  for (const t of turrets) {
+    if (stopped() || bot.left) return;
+    if (t.weapon === "sandcaster") continue;
+    if (t.weapon === "missileRack" && t.missiles <= 0) continue;
+    const target = firstEnemy(bot.state, ship.side);
+    if (!target) break;
+    await think(plan.thinkMs);
+    if (stopped() || bot.left) return;
+    const r = t.weapon === "missileRack"
+      ? await send("launchMissile", { turretId: t.id, targetId: target, missile: t.smart ? "smart" : "standard" })
+      : await send("fire", { turretId: t.id, targetId: target });
+    // the turn moved on (timeout) or the battle ended: stop this turn
+    if (r.kind === "error" && ["stale", "notYourTurn", "wrongPhase"].includes(r.error.code)) return;
+    if (r.kind === "timeout") return;
+  }
+  if (stopped() || bot.left) return;
+  await think(plan.thinkMs);
+  if (stopped() || bot.left) return;
+  await send("endTurn", {});
 }

@@ -13,7 +13,7 @@ import "../src/server/polyfills";
 import fs from "node:fs";
 import path from "node:path";
 import { runLoadtest, DEFAULT_RUN, type RunOptions, type RunResult } from "./lib/runner";
-import { DEFAULT_PLAN, validatePlan, type BattlePlan } from "./lib/bot";
+import { DEFAULT_PLAN, validatePlan, type BattlePlan } from "./lib/plan";
 import { writeReports, commandLine } from "./lib/report";
 
 const USAGE = `usage: npm run loadtest -- [options]

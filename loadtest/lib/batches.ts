@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { Tables } from "./fleet";
-import { DEFAULT_PLAN, type BattlePlan } from "./bot";
+import { DEFAULT_PLAN, type BattlePlan } from "./plan";
 import { metricsFromSnapshot, snapshotMetrics, type MetricsSnapshot } from "./metrics";
 import { ProcSampler, freePort, startServerProcess, type ServerProcess } from "../../harness/server-process";
 import type { MemoryReply } from "../../harness/memory-probe";

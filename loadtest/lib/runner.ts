@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { Metrics } from "./metrics";
-import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./bot";
+import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./plan";
 import { localFleet, workerFleet, type Fleet } from "./fleet";
 import { ProcSampler, ROOT, freePort, startServerProcess, type ServerProcess } from "../../harness/server-process";
 import { NetSim } from "../../harness/netsim";
