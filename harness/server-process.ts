@@ -9,9 +9,6 @@ import type { MemoryQuery, MemoryReply } from "./memory-probe";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-// One free-port helper for tests and the runner.
-export { freePort } from "./ports";
-
 export interface ServerProcess {
   child: ChildProcess;
   pid: number;

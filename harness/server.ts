@@ -9,7 +9,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export { freePort };
 
 export interface TestServer {
   colyseus: ColyseusTestServer;

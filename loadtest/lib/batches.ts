@@ -9,7 +9,8 @@ import fs from "node:fs";
 import { Tables } from "./fleet";
 import { DEFAULT_PLAN, type BattlePlan } from "./plan";
 import { metricsFromSnapshot, snapshotMetrics, type MetricsSnapshot } from "./metrics";
-import { ProcSampler, freePort, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { ProcSampler, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { freePort } from "../../harness/ports";
 import type { MemoryReply } from "../../harness/memory-probe";
 
 export interface BatchOptions {

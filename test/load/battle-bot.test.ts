@@ -7,7 +7,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT, freePort, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { ROOT, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { freePort } from "../../harness/ports";
 
 const CLIENTS = 6;
 const PLAY_SEC = 15;

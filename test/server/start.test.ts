@@ -4,7 +4,7 @@ import path from "node:path";
 import fs from "node:fs";
 import os from "node:os";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { freePort } from "../../harness/server";
+import { freePort } from "../../harness/ports";
 import { SeatClient } from "../../harness/seat-client";
 import { NetSim } from "../../harness/netsim";
 import { twoShipOptions, ALL_ROLES } from "../../harness/battles";
