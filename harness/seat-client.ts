@@ -46,6 +46,7 @@ export class SeatClient {
       this.relocating ??= this.rejoin(processIdOf(room)).finally(() => { this.relocating = undefined; });
     });
   }
+
   /**
    * Follow the battle wherever it is restored. `hosts` ("127.0.0.1:port") are the entry points
    * to try in turn: any process of the cluster knows where the battle is and routes the join there.
