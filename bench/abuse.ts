@@ -6,10 +6,11 @@ import fs from "node:fs";
 import path from "node:path";
 import http from "node:http";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, freePort, readProc, ROOT } from "../loadtest/lib/server";
+import { startServerProcess, readProc, ROOT } from "../harness/server-process";
+import { freePort } from "../harness/ports";
 import { MACHINE_SPEED_LIMITS, loadConfig } from "../src/server/config";
-import { rawRequest, joinById } from "../test/support/raw-http";
-import { twoShipOptions } from "../test/support/battles";
+import { rawRequest, joinById } from "../harness/raw-http";
+import { twoShipOptions } from "../harness/battles";
 
 const MB = 1024 * 1024;
 const ADMIN = "correct-horse-battery-staple";
@@ -53,7 +54,7 @@ function tally(statuses: number[]): Record<string, number> {
 
 async function main() {
   const port = await freePort();
-  const proc = await startServer({ port, env: { ...productionLimits(), NODE_ENV: "production", ADMIN_PASSWORD: ADMIN, METRICS_TOKEN: TOKEN } });
+  const proc = await startServerProcess({ port, env: { ...productionLimits(), NODE_ENV: "production", ADMIN_PASSWORD: ADMIN, METRICS_TOKEN: TOKEN } });
   const rss = () => readProc(proc.pid)?.rssMb ?? 0;
   const body: Record<string, unknown> = {};
   try {

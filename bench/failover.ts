@@ -8,8 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startRedis } from "../test/support/redis-server";
-import { startNode, openBattle, playOneTurn, ownerOf, type Node } from "../test/scale/helpers";
+import { startRedis } from "../harness/redis-server";
+import { startNode, openBattle, playOneTurn, ownerOf, type Node } from "../harness/cluster";
 import { summarise } from "./stats";
 
 const { values } = parseArgs({ options: {

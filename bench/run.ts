@@ -11,9 +11,11 @@ import type { Battle } from "../src/rules/model";
 import { turnStamp } from "../src/commands";
 import { createDice } from "../src/rules/dice";
 import { summarise, type Summary } from "./stats";
-import { startServer } from "../test/support/server";
-import { startRedis } from "../test/support/redis-server";
-import { SeatClient } from "../test/support/seat-client";
+import { startServer } from "../harness/server";
+import { startRedis } from "../harness/redis-server";
+import { SeatClient } from "../harness/seat-client";
+import { ALL_ROLES } from "../harness/battles";
+import { firstEnemy } from "../harness/play";
 
 const SETUP: BattleSetup = {
   ruleset: "ce",
@@ -103,7 +105,7 @@ async function benchLatency(turns: number, mode: PersistMode): Promise<Summary &
     await gm.seated();
     const players: SeatClient[] = [];
     for (let i = 1; i <= 5; i++) {
-      const c = new SeatClient(await server.sdk().joinById(gmRoom.roomId, { name: `P${i}`, shipId: `p${i}`, positions: ["pilot", "gunner", "engineer", "captain", "sensors"] }), `p${i}`);
+      const c = new SeatClient(await server.sdk().joinById(gmRoom.roomId, { name: `P${i}`, shipId: `p${i}`, positions: ALL_ROLES }), `p${i}`);
       await c.seated();
       players.push(c);
     }
@@ -120,7 +122,7 @@ async function benchLatency(turns: number, mode: PersistMode): Promise<Summary &
       const ship = s.ships.get(shipId);
       const v = turnStamp(s);
       const acting = ship.side === "npc" ? gm : players[Number(shipId.slice(1)) - 1];
-      const target = [...s.ships.values()].find((x: any) => x.side !== ship.side && !x.destroyed)?.id;
+      const target = firstEnemy(s, ship.side);
       const cmds: [string, Record<string, unknown>][] = [];
       const turret = ship.turrets?.find((x: any) => x.weapon !== "sandcaster" && x.weapon !== "missileRack");
       if (turret && target) cmds.push(["fire", { turretId: turret.id, targetId: target }]);

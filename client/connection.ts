@@ -1,7 +1,7 @@
 // The connection to one battle room: joining, resuming a seat after a reload, automatic
 // reconnection, and commands with unique ids and their replies.
 import { Client, type Room } from "@colyseus/sdk";
-import { turnStamp, type AckReply, type CreateOptions, type ErrorReply, type SeatReply } from "../src/commands";
+import { ProtocolSession, turnStamp, type AckReply, type CreateOptions, type ErrorReply, type SeatReply } from "../src/commands";
 import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "./relocate";
 
 export type Role = "gm" | "player" | "spectator";
@@ -73,9 +73,14 @@ export function newCid(): string {
   return `c${cidPrefix}-${Date.now().toString(36)}-${++cidCounter}`;
 }
 
+/**
+ * No reply is awaited here (replies reach the views through `onAck`/`onError`), but a command's
+ * bookkeeping is dropped after this long, so commands lost with a connection do not pile up.
+ */
+const FORGET_COMMAND_MS = 120_000;
+
 /** One seat in one battle room. */
 export class BattleSession {
-  seat?: SeatReply;
   status: ConnectionStatus = { kind: "connected" };
   readonly errors: ErrorReply[] = [];
   private stateListeners = new Set<Listener<any>>();
@@ -86,10 +91,25 @@ export class BattleSession {
   private retryTimer: ReturnType<typeof setInterval> | undefined;
   private leaving = false;
   private current: Room<any, any>;
+  private readonly protocol = new ProtocolSession(newCid, {
+    onSeat: (s) => {
+      if (s.role !== "spectator") storeSeat({ roomId: this.current.roomId, key: s.key, role: s.role }); // spectators have no key
+      this.seatListeners.forEach((l) => l(s));
+    },
+    onAck: (a) => this.ackListeners.forEach((l) => l(a)),
+    onError: (e) => {
+      this.errors.push(e);
+      this.errorListeners.forEach((l) => l(e));
+    },
+  });
 
   private constructor(room: Room<any, any>, readonly role: Role) {
     this.current = room;
     this.attach(room);
+  }
+
+  get seat(): SeatReply | undefined {
+    return this.protocol.seat;
   }
 
   /** The room of the battle; a new one after the battle moved to another server. */
@@ -104,16 +124,7 @@ export class BattleSession {
     // A few quick attempts: if the server is gone for good, the battle is looked for elsewhere.
     room.reconnection.maxRetries = 5;
     room.reconnection.minUptime = 0; // a seat resumed just after a reload must reconnect too
-    room.onMessage("seat", (s: SeatReply) => {
-      this.seat = s;
-      if (s.role !== "spectator") storeSeat({ roomId: room.roomId, key: s.key, role: s.role }); // spectators have no key
-      this.seatListeners.forEach((l) => l(s));
-    });
-    room.onMessage("ack", (a: AckReply) => this.ackListeners.forEach((l) => l(a)));
-    room.onMessage("error", (e: ErrorReply) => {
-      this.errors.push(e);
-      this.errorListeners.forEach((l) => l(e));
-    });
+    this.protocol.attach(room);
     room.onStateChange((state: any) => this.stateListeners.forEach((l) => l(state)));
     room.onDrop(() => {
       this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries, offline: offline() });
@@ -193,26 +204,26 @@ export class BattleSession {
    * reply and applies it once, however often it arrives.
    */
   command(type: string, payload: Record<string, unknown> = {}, stamp = true): string {
-    const cid = typeof payload.cid === "string" ? payload.cid : newCid();
     // Never lose a command silently: once the connection is gone for good, refuse it visibly.
     // While reconnecting the SDK queues it and sends it on reconnection; its cid makes a
     // duplicate harmless and its turn stamp makes a late one come back as `stale`.
     if (this.status.kind === "disconnected" || this.status.kind === "relocating") {
+      const cid = typeof payload.cid === "string" ? payload.cid : newCid();
       const refusal: ErrorReply = { type, code: "notConnected", message: "not connected: the command was not sent", cid };
       this.errors.push(refusal);
       this.errorListeners.forEach((l) => l(refusal));
       return cid;
     }
-    const body: Record<string, unknown> = { ...payload, cid };
+    const body: Record<string, unknown> = { ...payload };
     // The turn stamp: a command made for a past turn is refused as `stale`.
     if (stamp) body.v = this.state ? turnStamp(this.state) : 0;
-    this.room.send(type, body);
-    return cid;
+    return this.protocol.request(type, body, FORGET_COMMAND_MS).cid;
   }
 
   async leave(): Promise<void> {
     this.leaving = true;
     clearStoredSeat();
+    this.protocol.close();
     await this.room.leave(true).catch(() => undefined);
   }
 

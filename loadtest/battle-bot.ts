@@ -19,7 +19,9 @@
 // For measured, bounded, headless runs use loadtest/run.ts (npm run loadtest) instead.
 import "../src/server/polyfills";
 import { cli, type Options } from "@colyseus/loadtest";
-import { DEFAULT_PLAN, Gate, Group, shipsFor, validatePlan, type BattlePlan } from "./lib/bot";
+import { DEFAULT_PLAN, shipsFor, validatePlan, type BattlePlan } from "./lib/plan";
+import { Gate } from "./lib/gate";
+import { Group } from "./lib/table";
 import { Metrics } from "./lib/metrics";
 
 function flag(name: string): string | undefined {

@@ -13,7 +13,7 @@ import "../src/server/polyfills";
 import fs from "node:fs";
 import path from "node:path";
 import { runLoadtest, DEFAULT_RUN, type RunOptions, type RunResult } from "./lib/runner";
-import { DEFAULT_PLAN, validatePlan, type BattlePlan } from "./lib/bot";
+import { DEFAULT_PLAN, validatePlan, type BattlePlan } from "./lib/plan";
 import { writeReports, commandLine } from "./lib/report";
 
 const USAGE = `usage: npm run loadtest -- [options]
@@ -26,7 +26,7 @@ const USAGE = `usage: npm run loadtest -- [options]
   --player-ships a,b     player ship classes, cycled (default patrolCorvette)
   --npc-ships a,b        NPC ship classes, cycled (default fighter,fighter,corsair)
   --max-rounds N         the GM ends a battle as a draw after N rounds and opens a new one (default 40)
-  --latency MS --jitter MS --loss PCT   route clients through the netsim proxy (test/support/netsim.ts)
+  --latency MS --jitter MS --loss PCT   route clients through the netsim proxy (harness/netsim.ts)
   --name NAME            report name (default loadtest)
   --port P               server port (default: a free one)
   --grace S              seconds for in-flight commands to be answered after the stop (default 5)

@@ -3,8 +3,8 @@
 // an in-process server on loopback. Prints progress and the figures (messages/s, replies by kind);
 // exits 1 on any crash, unhandled rejection, or state change from a refused message.
 import "../src/server/polyfills";
-import { startServer } from "../test/support/server";
-import { runFuzz, type FuzzResult } from "../test/support/fuzzer";
+import { startServer } from "../harness/server";
+import { runFuzz, type FuzzResult } from "../harness/fuzzer";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

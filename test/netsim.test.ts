@@ -1,9 +1,9 @@
-// Behaviour of the userspace network simulator (test/support/netsim.ts) over real loopback sockets.
+// Behaviour of the userspace network simulator (harness/netsim.ts) over real loopback sockets.
 // Timing assertions are lower bounds only: machines are noisy.
 import assert from "node:assert/strict";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { NetSim } from "./support/netsim";
+import { NetSim } from "../harness/netsim";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -7,10 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { Tables } from "./fleet";
-import { DEFAULT_PLAN, type BattlePlan } from "./bot";
+import { DEFAULT_PLAN, type BattlePlan } from "./plan";
 import { metricsFromSnapshot, snapshotMetrics, type MetricsSnapshot } from "./metrics";
-import { ProcSampler, freePort, startServer, type ServerProcess } from "./server";
-import type { MemoryReply } from "./memory-probe";
+import { ProcSampler, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { freePort } from "../../harness/ports";
+import type { MemoryReply } from "../../harness/memory-probe";
 
 export interface BatchOptions {
   name: string;
@@ -78,7 +79,7 @@ export async function runBatches(opts: BatchOptions): Promise<BatchResult> {
   const timedOutBatches: number[] = [];
   let lost = 0;
   try {
-    server = await startServer({
+    server = await startServerProcess({
       port: await freePort(), memoryProbe: true, logFile: path.join(opts.outDir, `${opts.name}.server.log`),
       env: { AUDIT_LOG_FILE: path.join(auditDir, "audit.log"), ...(opts.serverEnv ?? {}) },
     });

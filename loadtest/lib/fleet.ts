@@ -6,7 +6,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Client } from "@colyseus/sdk";
-import { Gate, Group, shipsFor, type BattlePlan } from "./bot";
+import { Gate } from "./gate";
+import { Group } from "./table";
+import { shipsFor, type BattlePlan } from "./plan";
 import { Metrics, metricsFromSnapshot, type MetricsSnapshot } from "./metrics";
 import { Histogram } from "./histogram";
 

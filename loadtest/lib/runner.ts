@@ -5,11 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { Metrics } from "./metrics";
-import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./bot";
+import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./plan";
 import { localFleet, workerFleet, type Fleet } from "./fleet";
-import { ProcSampler, ROOT, freePort, startServer, type ServerProcess } from "./server";
-import { startNetSim, type NetProxy } from "./netsim";
-import { startRedis, type TestRedis } from "../../test/support/redis-server";
+import { ProcSampler, ROOT, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { freePort } from "../../harness/ports";
+import { NetSim } from "../../harness/netsim";
+import { startRedis, type TestRedis } from "../../harness/redis-server";
 import type { Percentiles } from "./histogram";
 
 export interface RunOptions {
@@ -97,7 +98,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   if (opts.processes > 1 && (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0)) throw new Error("the netsim proxy fronts one server process");
   const servers: ServerProcess[] = [];
   let redis: TestRedis | undefined;
-  let proxy: NetProxy | undefined;
+  let proxy: NetSim | undefined;
   let fleet: Fleet | undefined;
   const timeline: Sample[] = [];
   let ticker: NodeJS.Timeout | undefined;
@@ -118,13 +119,17 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       if (redis) Object.assign(env, { REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}` });
       say(`starting server ${i + 1}/${opts.processes} on 127.0.0.1:${port}…`);
       const logFile = path.join(opts.outDir, `${opts.name}.server${opts.processes > 1 ? `-${i + 1}` : ""}.log`);
-      servers.push(await startServer({ port, env, nodeArgs, logFile }));
+      servers.push(await startServerProcess({ port, env, nodeArgs, logFile }));
     }
     // Several processes: each new client enters through the next process, so GM and players of
     // one battle usually enter through different processes and the matchmaker must route them.
     let ports = servers.map((p) => p.port);
     if (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0) {
-      proxy = await startNetSim(ports[0]!, { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, lossPct: opts.lossPct });
+      // a TCP proxy delaying chunks (latency, jitter, "loss" = a retransmission delay): see docs/netsim.md
+      proxy = await NetSim.start({
+        targetHost: "127.0.0.1", targetPort: ports[0]!,
+        conditions: { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, lossPercent: opts.lossPct },
+      });
       ports = [proxy.port];
       say(`netsim proxy on 127.0.0.1:${proxy.port} (latency ${opts.latencyMs} ms, jitter ${opts.jitterMs} ms, loss ${opts.lossPct} %)`);
     }
@@ -191,8 +196,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const dead = servers.find((p) => p.crashed);
     const crashed = !!dead;
     const crash = dead?.crashed ? { ...dead.crashed, tail: dead.tail() } : undefined;
-    const netsimStats = proxy?.stats();
-    await proxy?.stop();
+    const netsimStats = proxy ? { ...proxy.stats() } : undefined;
+    await proxy?.close();
     proxy = undefined;
     const processes = servers.map((p, i) => processFigures(p, timeline, i));
     await Promise.all(servers.map((p) => p.stop()));
@@ -205,7 +210,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   } finally {
     if (ticker) clearInterval(ticker);
     if (fleet) await fleet.finish().catch(() => undefined);
-    await proxy?.stop().catch(() => undefined);
+    await proxy?.close().catch(() => undefined);
     await Promise.all(servers.map((p) => p.stop().catch(() => undefined)));
     await redis?.close().catch(() => undefined);
   }

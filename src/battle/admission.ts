@@ -6,6 +6,9 @@
 import { joinOptionsSchema, type JoinOptions } from "../commands";
 import type { Battle, Role } from "../rules/model";
 import type { CredentialGuard } from "../server/credential-guard";
+import type { AdmitVerdict } from "../server/matchmaking-guard";
+
+export type { AdmitVerdict } from "../server/matchmaking-guard";
 import { zodMessage } from "./messages";
 import { safeEqual, type Seats, type Seat } from "./seats";
 
@@ -30,7 +33,6 @@ export interface JoinTable {
 }
 
 /** The matchmaking step's answer, sent between processes: never an exception (it would carry the options, password included). */
-export type AdmitVerdict = { ok: true } | { ok: false; status: number; error: string; retryAfterSec?: number };
 
 /**
  * A refused join (or battle creation), with its HTTP-like status `code`; `retryAfterSec` when the refusal lasts a known

@@ -5,3 +5,4 @@ export * from "./options";
 export * from "./messages";
 export * from "./replies";
 export * from "./decoded-state";
+export * from "./session";

@@ -14,7 +14,9 @@ import { ServerError, matchMaker } from "@colyseus/core";
 import type { Capacity } from "./capacity";
 import { logger } from "./logger";
 import { normaliseIp } from "./blocklist";
-import type { AdmitVerdict } from "../battle/admission";
+
+/** What a battle's process answers to "may this join go ahead?" (src/battle/admission.ts), across processes. */
+export type AdmitVerdict = { ok: true } | { ok: false; status: number; error: string; retryAfterSec?: number };
 
 /** The room name battles are registered under (src/app.config.ts). */
 const BATTLE = "battle";

@@ -6,8 +6,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { matchMaker } from "@colyseus/core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
+import { useServer } from "../support/use-server";
 
 const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");
 const XSS_NAME = "<img src=x onerror=alert(1)>";
@@ -15,7 +15,8 @@ const XSS_CHAT = "<script>window.__pwned=1</script>";
 
 describe("web client (Chromium)", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  before(async () => { await buildClient({ quiet: true }); });
+  const server = useServer({ SERVE_CLIENT: "true" });
   let browser: Browser;
   let base: string;
   const pages: WatchedPage[] = [];
@@ -45,16 +46,13 @@ describe("web client (Chromium)", function () {
   }
 
   before(async () => {
-    await buildClient({ quiet: true });
-    server = await startServer({ SERVE_CLIENT: "true" });
-    base = `http://127.0.0.1:${server.port}/`;
+    base = `http://127.0.0.1:${server().port}/`;
     browser = await launchBrowser();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
     await browser?.close().catch(() => undefined);
-    await server?.close();
   });
 
   it("lets a GM create a battle, two players join, fire and launch, and shows everyone the same state", async () => {

@@ -3,12 +3,13 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
+import { useServer } from "../support/use-server";
 
 describe("web client GM panel and chat (Chromium)", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  before(async () => { await buildClient({ quiet: true }); });
+  const server = useServer({ SERVE_CLIENT: "true" });
   let browser: Browser;
   let gm: WatchedPage;
   const byId = (page: Page, id: string) => page.getByTestId(id);
@@ -16,11 +17,9 @@ describe("web client GM panel and chat (Chromium)", function () {
   const texts = (page: Page, sel: string) => page.$$eval(sel, (els) => els.map((e) => (e.textContent ?? "").trim()));
 
   before(async () => {
-    await buildClient({ quiet: true });
-    server = await startServer({ SERVE_CLIENT: "true" });
     browser = await launchBrowser();
     gm = await openPage(browser, "gm");
-    await gm.page.goto(`http://127.0.0.1:${server.port}/`);
+    await gm.page.goto(`http://127.0.0.1:${server().port}/`);
     await byId(gm.page, "ship-row-players").waitFor();
     await byId(gm.page, "create-name").fill("Fleet Control");
     await byId(gm.page, "create-timeout").fill("600");
@@ -30,7 +29,6 @@ describe("web client GM panel and chat (Chromium)", function () {
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
-    await server?.close();
   });
 
   it("drops a ship the GM removed in combat from the Remove ship list", async () => {

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
 import { launchBrowser, openPage, eventually, type WatchedPage } from "../support/browser";
-import { startNode, tempDir, type Node } from "../scale/helpers";
+import { startNode, tempDir, type Node } from "../../harness/cluster";
 
 describe("web client when its server process dies (Chromium)", function () {
   this.timeout(90_000);

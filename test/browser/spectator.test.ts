@@ -3,26 +3,24 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
+import { useServer } from "../support/use-server";
 
 describe("web client spectators (Chromium)", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  before(async () => { await buildClient({ quiet: true }); });
+  const server = useServer({ SERVE_CLIENT: "true" });
   let browser: Browser;
   let base: string;
   const pages: WatchedPage[] = [];
   const byId = (page: Page, id: string) => page.getByTestId(id);
 
   before(async () => {
-    await buildClient({ quiet: true });
-    server = await startServer({ SERVE_CLIENT: "true" });
-    base = `http://127.0.0.1:${server.port}/`;
+    base = `http://127.0.0.1:${server().port}/`;
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
-    await server?.close();
   });
 
   it("lets a spectator watch a battle that allows it: public data only, no actions, no chat, not listed as crew", async () => {

@@ -11,7 +11,7 @@ import { buildClient } from "../../scripts/build-client";
 import { LIMITS } from "../../src/commands";
 import type { LogEntry } from "../../src/rules/model";
 import type { BattleRoom } from "../../rooms/BattleRoom";
-import { startServer, type TestServer } from "../support/server";
+import { startServer, type TestServer } from "../../harness/server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
 
 const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");

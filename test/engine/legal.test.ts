@@ -11,7 +11,7 @@ import { SeededDice } from "../../src/rules/dice";
 import { ROLES, SYSTEM_NAMES, type Battle, type Role } from "../../src/rules/model";
 import { BattleState, DETAIL } from "../../schema/BattleState";
 import { syncBattle } from "../../schema/sync";
-import { volley } from "../../loadtest/lib/volley";
+import { volley } from "../../harness/volley";
 import { actorFor, GM, must, setup2v2 } from "./helpers";
 
 /** Every ship command a seat could try on ship `id` now, with every target and turret. */

@@ -7,7 +7,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT, freePort, startServer, type ServerProcess } from "../../loadtest/lib/server";
+import { ROOT, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { freePort } from "../../harness/ports";
 
 const CLIENTS = 6;
 const PLAY_SEC = 15;
@@ -47,7 +48,7 @@ describe("the @colyseus/loadtest battle bot, run against a started server", func
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "battle-bot-"));
-    server = await startServer({ port: await freePort() });
+    server = await startServerProcess({ port: await freePort() });
     const output = path.join(dir, "battle-bot.log");
     exit = await runBot(server.port, output);
     log = fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "";

@@ -1,7 +1,7 @@
 // Load leak test (CI): a fixed number of complete battles, played in batches by 10 concurrent
 // tables (GM + 5 players, 10 NPC ships, fast turns, the GM ends each battle after 3 rounds), against
 // a real server process. After every batch all rooms are disposed and the server's live memory is
-// measured after forced garbage collection (loadtest/lib/memory-probe.ts over IPC). Heap and
+// measured after forced garbage collection (harness/memory-probe.ts over IPC). Heap and
 // external memory must stay within LEAK_BOUND of the first batch's level; RSS is reported, not
 // judged (V8 grows its heap lazily, and more so on a busy machine: docs/performance.md, "Leak
 // test bound"). A second run against a server that keeps its disposed rooms shows the bound fails

@@ -4,10 +4,10 @@ import fs from "node:fs";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { autoPlay } from "../support/bots";
+import { gmAndPlayer } from "../../harness/battles";
+import { autoPlay } from "../../harness/play";
 import { eventually, launchBrowser, openPage } from "../support/browser";
+import { useServer } from "../support/use-server";
 
 /** Screenshots for people to look at (not committed; see .gitignore). */
 const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");
@@ -33,34 +33,32 @@ function seriesRows(rgb: [number, number, number]) {
 
 describe("dev performance dashboard (Chromium)", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  before(async () => { await buildClient({ quiet: true }); });
+  const server = useServer({ ADMIN_PASSWORD: PASSWORD, METRICS_SAMPLE_MS: "250" });
   let browser: Browser;
 
   before(async () => {
-    await buildClient({ quiet: true });
-    server = await startServer({ ADMIN_PASSWORD: PASSWORD, METRICS_SAMPLE_MS: "250" });
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
-    await server?.close();
   });
 
   it("is refused without credentials", async () => {
     const w = await openPage(browser, "anonymous");
-    const res = await w.context.request.get(`http://127.0.0.1:${server.port}/dev/dashboard/`);
+    const res = await w.context.request.get(`http://127.0.0.1:${server().port}/dev/dashboard/`);
     assert.equal(res.status(), 401);
     await w.context.close();
   });
 
   it("loads behind the credentials and draws live charts from a running battle", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const { gm, player } = await gmAndPlayer(server());
     const stops = [autoPlay(gm, { gm: true }), autoPlay(player, { gm: false, shipId: "p1" })];
     assert.equal((await gm.command("gm:start")).kind, "ack");
 
     const w = await openPage(browser, "operator", { width: 1280, height: 1400 }, { httpCredentials: { username: "admin", password: PASSWORD } });
     try {
-      const res = await w.page.goto(`http://127.0.0.1:${server.port}/dev/dashboard/`);
+      const res = await w.page.goto(`http://127.0.0.1:${server().port}/dev/dashboard/`);
       assert.equal(res?.status(), 200);
       await w.page.getByTestId("chart-commands").locator("canvas").waitFor();
       assert.match(await w.page.getByTestId("source").innerText(), /history in memory/);
@@ -95,10 +93,10 @@ describe("dev performance dashboard (Chromium)", function () {
   });
 
   it("serves the Colyseus monitor at /colyseus behind the same credentials, listing the battles", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server);
+    const { gm, player, roomId } = await gmAndPlayer(server());
     const w = await openPage(browser, "monitor", undefined, { httpCredentials: { username: "admin", password: PASSWORD } });
     try {
-      await w.page.goto(`http://127.0.0.1:${server.port}/colyseus/`);
+      await w.page.goto(`http://127.0.0.1:${server().port}/colyseus/`);
       await w.page.getByText(roomId).waitFor();
       assert.deepEqual(w.pageErrors, []);
       // The panel's only refused resource is its third-party icon font (we load nothing off-site).

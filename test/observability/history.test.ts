@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import Redis from "ioredis";
-import { startServer, type TestServer } from "../support/server";
-import { startRedis, type TestRedis } from "../support/redis-server";
+import { startServer, type TestServer } from "../../harness/server";
+import { startRedis, type TestRedis } from "../../harness/redis-server";
 import { eventually } from "../support/browser";
-import { gmAndPlayer } from "../support/battles";
+import { gmAndPlayer } from "../../harness/battles";
 import { MemoryHistory, RedisHistory, HISTORY_MS, MAX_POINTS_PER_READ, REDIS_KEY_PREFIX, type HistoryPoint } from "../../src/observability/history";
 import { scrape, value } from "./scrape";
 

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { gmAndPlayer } from "../../harness/battles";
 import { eventually } from "../support/browser";
 import { scrape, value } from "./scrape";
+import { useServer } from "../support/use-server";
 
 describe("/metrics", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => { server = await startServer({ METRICS_SAMPLE_MS: "200" }); });
-  after(async () => { await server.close(); });
+  const server = useServer({ METRICS_SAMPLE_MS: "200" });
 
   it("serves Prometheus text with the process label on every series", async () => {
-    const text = await scrape(server.port);
+    const text = await scrape(server().port);
     assert.match(text, /# TYPE traveller_commands_total counter/);
     assert.match(text, /# TYPE traveller_command_duration_seconds histogram/);
     assert.match(text, /# TYPE nodejs_heap_size_used_bytes gauge/);
@@ -21,11 +19,11 @@ describe("/metrics", function () {
     assert.match(text, /# TYPE nodejs_eventloop_lag_seconds gauge/);
     const samples = text.split("\n").filter((l) => l && !l.startsWith("#"));
     assert.ok(samples.length > 50);
-    for (const line of samples) assert.match(line, new RegExp(`process="[^"]+:${server.port}"`), line);
+    for (const line of samples) assert.match(line, new RegExp(`process="[^"]+:${server().port}"`), line);
   });
 
   it("exposes every series that the sample Prometheus rules and Grafana dashboard in deploy/monitoring query", async () => {
-    const text = await scrape(server.port);
+    const text = await scrape(server().port);
     const exposed = new Set(text.split("\n").filter((l) => l.startsWith("# TYPE ")).map((l) => l.split(" ")[2]));
     const dir = path.resolve(__dirname, "..", "..", "deploy", "monitoring");
     for (const file of ["prometheus-alerts.yml", "grafana-dashboard.json"]) {
@@ -39,8 +37,8 @@ describe("/metrics", function () {
   });
 
   it("moves as a battle is played: battles and connections up and down, commands counted, latencies observed, patches measured", async () => {
-    const before = await scrape(server.port);
-    const { gm, player, roomId } = await gmAndPlayer(server);
+    const before = await scrape(server().port);
+    const { gm, player, roomId } = await gmAndPlayer(server());
     assert.equal((await gm.command("gm:start")).kind, "ack");
     // the player fires out of turn or at nothing: a rejection with a reason
     const bad = await player.command("space:fire", { turretId: "t1", targetId: "nobody" });
@@ -50,7 +48,7 @@ describe("/metrics", function () {
     await gm.until((s) => s.chat.length === 1, 5000, "the chat line");
 
     const during = await eventually(async () => {
-      const t = await scrape(server.port);
+      const t = await scrape(server().port);
       return value(t, "traveller_battle_state_bytes_count") > value(before, "traveller_battle_state_bytes_count") && value(t, "traveller_battle_state_max_bytes") > 0 && t;
     }, "a state sample of the battle");
     assert.equal(value(during, "traveller_battles"), 1);
@@ -68,20 +66,20 @@ describe("/metrics", function () {
     assert.ok(value(during, "traveller_battle_state_bytes_sum") > 0);
 
     await eventually(async () => {
-      const t = await scrape(server.port);
+      const t = await scrape(server().port);
       return value(t, "traveller_state_patches_total") > 0 && value(t, "traveller_state_patch_bytes_total") > 0;
     }, "patches and patch bytes counted");
 
     // A client-chosen message type never becomes a label value of its own.
     player.room.send("made-up-type-" + "x".repeat(40), {});
     await player.errorCount(2);
-    const labelled = await scrape(server.port);
+    const labelled = await scrape(server().port);
     assert.doesNotMatch(labelled, /made-up-type/);
     assert.equal(value(labelled, "traveller_commands_total", { type: "other", outcome: "rejected" }), 1);
 
     await Promise.all([gm.room.leave(), player.room.leave()]);
     const after = await eventually(async () => {
-      const t = await scrape(server.port);
+      const t = await scrape(server().port);
       return value(t, "traveller_battles") === 0 && t;
     }, `battle ${roomId} disposed`);
     assert.equal(value(after, "traveller_connections"), 0);

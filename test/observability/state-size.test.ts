@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { gmAndPlayer } from "../../harness/battles";
 import { eventually } from "../support/browser";
 import { logger } from "../../src/server/logger";
 import { loadConfig } from "../../src/server/config";
 import { scrape, value } from "./scrape";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { captureLogs, type Captured } from "./log-capture";
+import { useServer } from "../support/use-server";
 
 // The alert threshold is lowered to 8 KB (ALERT_STATE_BYTES) and the battle's state is pushed past
 // it with real chat lines through the SDK: a two-ship battle starts near 1.2 KB, and chat (50 lines
@@ -15,14 +15,12 @@ const LIMIT = 8192;
 
 describe("state size monitoring", function () {
   this.timeout(30_000);
-  let server: TestServer;
   let logs: Captured;
   before(async () => {
     logs = captureLogs();
-    server = await startServer({ METRICS_SAMPLE_MS: "150", ALERT_STATE_BYTES: String(LIMIT), LOG_LEVEL: "warn" });
   });
+  const server = useServer({ METRICS_SAMPLE_MS: "150", ALERT_STATE_BYTES: String(LIMIT), LOG_LEVEL: "warn" });
   after(async () => {
-    await server.close();
     logs.stop();
     logger.level = process.env.LOG_LEVEL ?? "error";
   });
@@ -32,9 +30,9 @@ describe("state size monitoring", function () {
   });
 
   it("warns once (throttled) and raises the metrics when a battle's encoded state passes the limit", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server);
+    const { gm, player, roomId } = await gmAndPlayer(server());
     const small = await eventually(async () => {
-      const t = await scrape(server.port);
+      const t = await scrape(server().port);
       return value(t, "traveller_battle_state_max_bytes") > 0 && t;
     }, "a first state sample");
     assert.ok(value(small, "traveller_battle_state_max_bytes") < LIMIT);
@@ -46,12 +44,12 @@ describe("state size monitoring", function () {
 
     // Several samples above the limit, to show that the warning is throttled.
     const big = await eventually(async () => {
-      const t = await scrape(server.port);
+      const t = await scrape(server().port);
       return value(t, "traveller_battle_state_oversize_samples_total") >= 3 && value(t, "traveller_alert_active", { alert: "state_size" }) === 1 && t;
     }, "oversized samples and the alert");
     assert.ok(value(big, "traveller_battle_state_max_bytes") > LIMIT);
     // The measure is what a client joining now downloads: the GM's full view (Colyseus adds a protocol byte).
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const serializer = (room as unknown as { _serializer: { getFullState(c: unknown): Uint8Array } })._serializer;
     const gmClient = room.clients.find((c) => c.sessionId === gm.room.sessionId);
     assert.equal(room.encodedStateBytes() + 1, serializer.getFullState(gmClient).byteLength);
@@ -69,6 +67,6 @@ describe("state size monitoring", function () {
 
     // The battle ends: the alert clears.
     await Promise.all([gm.room.leave(), player.room.leave()]);
-    await eventually(async () => value(await scrape(server.port), "traveller_alert_active", { alert: "state_size" }) === 0, "the alert to clear");
+    await eventually(async () => value(await scrape(server().port), "traveller_alert_active", { alert: "state_size" }) === 0, "the alert to clear");
   });
 });

@@ -1,26 +1,24 @@
 import assert from "node:assert/strict";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { autoPlay } from "../support/bots";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { autoPlay } from "../../harness/play";
 import { assertClientMatchesServer } from "../support/compare";
-import { ALL_ROLES } from "../support/battles";
+import { ALL_ROLES } from "../../harness/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { useServer } from "../support/use-server";
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("battles over a bad network", function () {
   this.timeout(180_000);
-  let server: TestServer;
+  const server = useServer();
   let net: NetSim;
   before(async () => {
-    server = await startServer();
-    net = await NetSim.start({ targetPort: server.port, conditions: { latencyMs: 500, jitterMs: 50, lossPercent: 5, lossPenaltyMs: 200 }, seed: 7 });
+    net = await NetSim.start({ targetPort: server().port, conditions: { latencyMs: 500, jitterMs: 50, lossPercent: 5, lossPenaltyMs: 200 }, seed: 7 });
   });
   after(async () => {
     await net.close();
-    await server.close();
   });
 
   it("finishes a full battle (GM + 5 players) at 500 ms latency and 5% loss, every client ending equal to the server", async () => {
@@ -43,7 +41,7 @@ describe("battles over a bad network", function () {
     await gm.until((s) => s.phase === "ended", 150_000, "the battle to end");
     stops.forEach((s) => s());
 
-    const battle = (server.colyseus.getRoomById(gm.room.roomId) as unknown as BattleRoom).engineState();
+    const battle = (server().colyseus.getRoomById(gm.room.roomId) as unknown as BattleRoom).engineState();
     assert.equal(battle.phase, "ended");
     assert.ok(net.stats().lossEvents > 0, "the proxy really delayed chunks as losses");
     await Promise.all([gm, ...players].map((c) => c.until((s) => s.version === battle.version, 10_000, "the last patch")));

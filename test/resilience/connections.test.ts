@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../support/battles";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { ALL_ROLES, gmAndPlayer, twoShipOptions } from "../../harness/battles";
 import { assertClientMatchesServer } from "../support/compare";
 import { loadConfig } from "../../src/server/config";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { LIMITS, turnStamp } from "../../src/commands";
+import type { TestServer } from "../../harness/server";
+import { useServer } from "../support/use-server";
 
 
 /** A GM connected directly and a player connected through the network simulator. */
@@ -37,19 +38,17 @@ async function untilPlayersTurn(gm: SeatClient, player: SeatClient) {
 
 describe("connection resilience", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  const server = useServer({ RECONNECT_GRACE_SEC: "3", PING_INTERVAL_MS: "500", PING_MAX_RETRIES: "2", HANDSHAKE_TIMEOUT_SEC: "2" });
   let proxy: NetSim;
   before(async () => {
-    server = await startServer({ RECONNECT_GRACE_SEC: "3", PING_INTERVAL_MS: "500", PING_MAX_RETRIES: "2", HANDSHAKE_TIMEOUT_SEC: "2" });
-    proxy = await NetSim.start({ targetPort: server.port });
+    proxy = await NetSim.start({ targetPort: server().port });
   });
   after(async () => {
     await proxy.close();
-    await server.close();
   });
 
   it("reconnects a client cut mid-turn by itself, ending with state identical to the server and the other clients", async () => {
-    const { gm, player, room } = await playerBehindProxy(server, proxy);
+    const { gm, player, room } = await playerBehindProxy(server(), proxy);
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await untilPlayersTurn(gm, player);
     const fired = await player.command("space:fire", { turretId: "t1", targetId: "n1", v: turnStamp(player.state) });
@@ -71,7 +70,7 @@ describe("connection resilience", function () {
   });
 
   it("answers a command re-sent after a reconnection with its original reply and applies it once", async () => {
-    const { gm, player, room } = await playerBehindProxy(server, proxy);
+    const { gm, player, room } = await playerBehindProxy(server(), proxy);
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await untilPlayersTurn(gm, player);
     const payload = { cid: "retry-fire-1", turretId: "t1", targetId: "n1", v: turnStamp(player.state) };
@@ -92,7 +91,7 @@ describe("connection resilience", function () {
   it("gives a player who never comes back the default action and still finishes the battle", async function () {
     // Every one of the absent ship's turns waits out the shortest turn timeout the limits allow (10 s).
     this.timeout(240_000);
-    const { gm, player, room } = await playerBehindProxy(server, proxy, { turnTimeoutSec: LIMITS.turnTimeoutSec.min, ships: [
+    const { gm, player, room } = await playerBehindProxy(server(), proxy, { turnTimeoutSec: LIMITS.turnTimeoutSec.min, ships: [
       { side: "players", name: "Lost Cause", className: "scout" },
       { side: "npc", name: "Hunter", className: "systemDefenseBoat" },
     ] });
@@ -125,7 +124,7 @@ describe("connection resilience", function () {
   });
 
   it("refuses a reconnection after the grace window with a clear error, and the key still reclaims the seat", async () => {
-    const { gm, player, sdk } = await playerBehindProxy(server, proxy);
+    const { gm, player, sdk } = await playerBehindProxy(server(), proxy);
     player.room.reconnection.enabled = false;
     const token = player.room.reconnectionToken;
     const seat = player.seat!;
@@ -140,7 +139,7 @@ describe("connection resilience", function () {
   });
 
   it("lets the GM release an absent player's seat so another player can take it, but not a connected one's", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server);
+    const { gm, player, roomId } = await gmAndPlayer(server());
     const seatId = player.seat!.seatId;
     const inUse = await gm.command("gm:releaseSeat", { seatId });
     assert.equal(inUse.kind === "error" && inUse.error.code, "seatInUse");
@@ -148,14 +147,14 @@ describe("connection resilience", function () {
     await gm.until((s) => s.crew.get(seatId).connected === false, 5000, "the player gone");
     assert.equal((await gm.command("gm:releaseSeat", { seatId })).kind, "ack");
     await gm.until((s) => !s.crew.has(seatId), 5000, "the seat removed");
-    const newcomer = new SeatClient(await server.sdk().joinById(roomId, { name: "Newcomer", shipId: "p1", positions: ["pilot"] }), "new");
+    const newcomer = new SeatClient(await server().sdk().joinById(roomId, { name: "Newcomer", shipId: "p1", positions: ["pilot"] }), "new");
     assert.equal((await newcomer.seated()).shipId, "p1");
-    await assert.rejects(server.sdk().joinById(roomId, { seatKey: player.seat!.key }), /seat key/);
+    await assert.rejects(server().sdk().joinById(roomId, { seatKey: player.seat!.key }), /seat key/);
     await newcomer.room.leave();
   });
 
   it("detects a dead connection (packets vanish, TCP stays open) by heartbeat and frees it for reconnection", async () => {
-    const { gm, player } = await playerBehindProxy(server, proxy);
+    const { gm, player } = await playerBehindProxy(server(), proxy);
     player.room.reconnection.enabled = false;
     const t0 = Date.now();
     proxy.blackhole(true);
@@ -175,7 +174,7 @@ describe("connection resilience", function () {
   });
 
   it("closes a socket that connects but never completes a handshake, and a WebSocket that never joins a room", async () => {
-    const socket = net.connect(server.port, "127.0.0.1");
+    const socket = net.connect(server().port, "127.0.0.1");
     const closed = await new Promise<number>((resolve) => {
       const t0 = Date.now();
       socket.on("close", () => resolve(Date.now() - t0));
@@ -186,7 +185,7 @@ describe("connection resilience", function () {
     assert.ok(closed >= 0, "the silent socket was closed by the server (HANDSHAKE_TIMEOUT_SEC=2)");
 
     const { WebSocket } = await import("ws");
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`);
+    const ws = new WebSocket(`ws://127.0.0.1:${server().port}/`);
     const code = await new Promise<number>((resolve) => {
       ws.on("close", (c) => resolve(c));
       ws.on("error", () => undefined);

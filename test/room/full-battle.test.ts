@@ -1,31 +1,29 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient } from "../support/seat-client";
-import { autoPlay } from "../support/bots";
+import { SeatClient } from "../../harness/seat-client";
+import { autoPlay } from "../../harness/play";
 import { replay } from "../../src/engine";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { useServer } from "../support/use-server";
 
 const ROLES = ["pilot", "gunner", "engineer", "captain", "sensors"];
 
 describe("a full battle through real SDK clients", function () {
   this.timeout(120_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   it("lets a GM, five players and ten NPC ships play to the end, with every client agreeing with the server", async () => {
     const ships = [
       ...["Aurora", "Bellatrix", "Castor", "Deneb", "Electra"].map((name) => ({ side: "players", name, className: "patrolCorvette" })),
       ...Array.from({ length: 10 }, (_, i) => ({ side: "npc", name: `Raider ${i + 1}`, className: "fighter" })),
     ];
-    const gmRoom = await server.sdk().create("battle", { name: "Full table", ruleset: "ce", startingRange: "short", ships, turnTimeoutSec: 30 });
+    const gmRoom = await server().sdk().create("battle", { name: "Full table", ruleset: "ce", startingRange: "short", ships, turnTimeoutSec: 30 });
     const gm = new SeatClient(gmRoom, "gm");
     const gmSeat = await gm.seated();
     assert.equal(gmSeat.role, "gm");
 
     const players: SeatClient[] = [];
     for (let i = 0; i < 5; i++) {
-      const room = await server.sdk().joinById(gmRoom.roomId, { name: `Player ${i + 1}`, shipId: `p${i + 1}`, positions: ROLES });
+      const room = await server().sdk().joinById(gmRoom.roomId, { name: `Player ${i + 1}`, shipId: `p${i + 1}`, positions: ROLES });
       const p = new SeatClient(room, `p${i + 1}`);
       await p.seated();
       players.push(p);
@@ -39,7 +37,7 @@ describe("a full battle through real SDK clients", function () {
     await gm.until((s) => s.phase === "ended", 100_000, "the battle to end");
     stops.forEach((stop) => stop());
 
-    const room = server.colyseus.getRoomById(gmRoom.roomId) as unknown as BattleRoom;
+    const room = server().colyseus.getRoomById(gmRoom.roomId) as unknown as BattleRoom;
     const battle = room.engineState();
     assert.equal(battle.phase, "ended");
     assert.ok(battle.result && battle.result.reason === "destroyed", `ended by destruction: ${JSON.stringify(battle.result)}`);

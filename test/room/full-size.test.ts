@@ -2,38 +2,38 @@
 // a late spectator, a reloaded player, a reloaded GM and an SDK auto-reconnect each decode the GM's
 // state field by field, and stay in step over the following rounds. /colyseus Inspect works on it.
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
 import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../support/largest-battle";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { SeatClient } from "../support/seat-client";
-import { NetSim } from "../support/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { NetSim } from "../../harness/netsim";
 import { captureLogs, type Captured } from "../observability/log-capture";
 import { scrape, value } from "../observability/scrape";
 import { WIRE_STATE_BUDGET_BYTES } from "../../schema/wire-budget";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { useServer } from "../support/use-server";
 
 const ADMIN_PASSWORD = "inspect-password-1234";
 
 describe("the largest battle: every join path decodes the GM's state", function () {
   this.timeout(120_000);
-  let server: TestServer;
   let b: LargestBattle;
   let logs: Captured;
   let proxy: NetSim | undefined;
   const warned: string[] = [];
   const consoleWarn = console.warn;
 
-  before(async () => {
+  before(() => {
     logs = captureLogs();
     // @colyseus/schema reports a buffer overflow on the console, not through our logger.
     console.warn = (...args: unknown[]) => { warned.push(args.map(String).join(" ")); };
-    server = await startServer({ ADMIN_PASSWORD, LOG_LEVEL: "warn" });
-    b = await buildLargestBattle(() => server.sdk(), () => server.sdk());
+  });
+  const server = useServer({ ADMIN_PASSWORD, LOG_LEVEL: "warn" });
+  before(async () => {
+    b = await buildLargestBattle(() => server().sdk(), () => server().sdk());
   });
   after(async () => {
     await Promise.all(b?.all().map((c) => c.leave()) ?? []);
     await proxy?.close();
-    await server.close();
     logs.stop();
     console.warn = consoleWarn;
   });
@@ -46,7 +46,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
   }
 
   it("is as large as the limits allow and within the wire budget", () => {
-    const room = server.colyseus.getRoomById(b.roomId) as unknown as BattleRoom;
+    const room = server().colyseus.getRoomById(b.roomId) as unknown as BattleRoom;
     const bytes = room.encodedStateBytes();
     process.stderr.write(`      largest battle: full state ${bytes} B (GM view), ${b.gm.state.log.length} log entries on the wire\n`);
     assert.ok(bytes > 16 * 1024, `larger than Colyseus' default 16 KB buffer (${bytes} B)`);
@@ -56,7 +56,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
 
   it("gives a late spectator the GM's public state, and keeps it in step", async () => {
     await b.spectators.pop()!.leave();
-    const late = await joinSpectator(() => server.sdk(), b.roomId, 99);
+    const late = await joinSpectator(() => server().sdk(), b.roomId, 99);
     b.spectators.push(late);
     await inStep([late], b.gm);
     assertSameAsGm(late, b.gm);
@@ -71,7 +71,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
     old.room.reconnection.enabled = false;
     void old.room.leave(false);
     await b.gm.until((s) => !s.crew.get(old.seat!.seatId).connected, 5000, "the old page gone");
-    const fresh = new SeatClient(await server.sdk().joinById(b.roomId, { seatKey: key }), "p3-reloaded");
+    const fresh = new SeatClient(await server().sdk().joinById(b.roomId, { seatKey: key }), "p3-reloaded");
     assert.equal((await fresh.seated()).seatId, old.seat!.seatId);
     b.players[2] = fresh;
     await b.gm.until((s) => s.crew.get(fresh.seat!.seatId).connected, 5000, "the seat connected");
@@ -82,7 +82,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
 
   it("gives a reloaded GM (a fresh connection with its GM key) the whole state, and keeps it in step", async () => {
     const old = b.gm;
-    const fresh = new SeatClient(await server.sdk().joinById(b.roomId, { gmKey: old.seat!.key }), "gm-reloaded");
+    const fresh = new SeatClient(await server().sdk().joinById(b.roomId, { gmKey: old.seat!.key }), "gm-reloaded");
     assert.equal((await fresh.seated()).role, "gm");
     b.gm = fresh;
     await old.leave();
@@ -94,7 +94,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
 
   it("brings back a client whose socket dropped (SDK auto-reconnect) with the GM's state, in step", async () => {
     // The player's connection runs through a TCP proxy whose cut is an abrupt network loss.
-    proxy = await NetSim.start({ targetPort: server.port });
+    proxy = await NetSim.start({ targetPort: server().port });
     const key = b.players[4]!.seat!.key;
     await b.players[4]!.leave();
     const p = new SeatClient(await new ColyseusSDK(`ws://127.0.0.1:${proxy.port}`).joinById(b.roomId, { seatKey: key }), "p5-proxied");
@@ -113,10 +113,10 @@ describe("the largest battle: every join path decodes the GM's state", function 
 
   it("lets an operator inspect it in /colyseus", async () => {
     const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}`;
-    const res = await fetch(`http://127.0.0.1:${server.port}/colyseus/api/room?roomId=${b.roomId}`, { headers: { authorization: auth } });
+    const res = await fetch(`http://127.0.0.1:${server().port}/colyseus/api/room?roomId=${b.roomId}`, { headers: { authorization: auth } });
     assert.equal(res.status, 200);
     const body = await res.json() as { clients: unknown[]; stateSize: number; state: { ships: Record<string, unknown>; log: unknown[]; chat: unknown[] } };
-    const room = server.colyseus.getRoomById(b.roomId)!;
+    const room = server().colyseus.getRoomById(b.roomId)!;
     assert.equal(body.clients.length, room.clients.length, "every client listed");
     assert.ok(body.clients.length >= b.all().length);
     assert.ok(body.stateSize > 16 * 1024, `state size reported (${body.stateSize} B)`);
@@ -128,7 +128,7 @@ describe("the largest battle: every join path decodes the GM's state", function 
   it("never overflowed a full-state buffer (no error log, metric at 0)", async () => {
     assert.deepEqual(logs.lines.filter((l) => l.level === "error"), []);
     assert.deepEqual(warned.filter((w) => /buffer overflow/.test(w)), []);
-    const metrics = await scrape(server.port);
+    const metrics = await scrape(server().port);
     assert.match(metrics, /^traveller_state_buffer_overflows_total\{/m);
     assert.equal(value(metrics, "traveller_state_buffer_overflows_total"), 0);
   });

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { gmAndPlayer } from "../../harness/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { turnStamp } from "../../src/commands";
+import { useServer } from "../support/use-server";
 
 describe("hidden information", function () {
   this.timeout(90_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   it("sends a player its own ship in full, an NPC ship's public data only, and the NPC's details while a sensor lock holds", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server);
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const { gm, player, roomId } = await gmAndPlayer(server());
+    const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const npcTrue = room.engineState().ships.n1;
 
     const own = player.state.ships.get("p1");
@@ -64,8 +62,8 @@ describe("hidden information", function () {
   });
 
   it("keeps an unlocked NPC's armour out of the combat log a player receives, while the GM reads it", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server, { turnTimeoutSec: 600 });
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const { gm, player, roomId } = await gmAndPlayer(server(), { turnTimeoutSec: 600 });
+    const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const armour = room.engineState().ships.n1.armour;
     assert.equal((await gm.command("gm:start")).kind, "ack");
     const hitOnNpc = (s: any) => [...s.log].find((e: any) => e.target === "n1" && e.action === "fire" && / hit /.test(e.result));
@@ -94,12 +92,12 @@ describe("hidden information", function () {
   });
 
   it("never sends seat keys or the join password in state or room metadata", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server, { password: "s3cret-pass" });
+    const { gm, player, roomId } = await gmAndPlayer(server(), { password: "s3cret-pass" });
     const json = JSON.stringify(player.state.toJSON());
     assert.ok(!json.includes(gm.seat!.key), "the GM key is not in state");
     assert.ok(!json.includes(player.seat!.key));
     assert.ok(!json.includes("s3cret-pass"));
-    const listing = await server.colyseus.http.get("/api/battles");
+    const listing = await server().colyseus.http.get("/api/battles");
     const text = JSON.stringify(listing.data);
     assert.ok(text.includes(roomId));
     assert.ok(!text.includes("s3cret-pass") && !text.includes(gm.seat!.key));

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer, refusedJoin, twoShipOptions } from "../support/battles";
+import { gmAndPlayer, refusedJoin, twoShipOptions } from "../../harness/battles";
 import { createOptionsSchema, turnStamp } from "../../src/commands";
 import { replay } from "../../src/engine";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { useServer } from "../support/use-server";
 
 describe("house rules in the create options", () => {
   const parse = (houseRules: unknown) => createOptionsSchema.safeParse(twoShipOptions({ houseRules }));
@@ -29,13 +29,11 @@ describe("house rules in the create options", () => {
 
 describe("a battle created with a house rule", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   it("plays it (initiative re-rolled each round with Pilot) and keeps it in the replay record", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server, { houseRules: { rerollInitiative: true }, turnTimeoutSec: 600 });
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const { gm, player, roomId } = await gmAndPlayer(server(), { houseRules: { rerollInitiative: true }, turnTimeoutSec: 600 });
+    const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     assert.deepEqual(room.engineState().houseRules, { rerollInitiative: true });
     assert.equal((await gm.command("gm:start")).kind, "ack");
     for (let turn = 0; turn < 2; turn++) {
@@ -58,7 +56,7 @@ describe("a battle created with a house rule", function () {
   });
 
   it("refuses to create a battle with an unknown house rule", async () => {
-    const message = await refusedJoin(server.sdk().create("battle", twoShipOptions({ houseRules: { autoDodge: true } })));
+    const message = await refusedJoin(server().sdk().create("battle", twoShipOptions({ houseRules: { autoDodge: true } })));
     assert.match(message, /invalid battle options: houseRules: Unrecognized key: "autoDodge"/);
   });
 });

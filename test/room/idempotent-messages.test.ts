@@ -2,10 +2,10 @@
 // `cid`, it is acknowledged once durable, and a re-sent `cid` gets the original reply and applies
 // nothing twice. Chat and gm:releaseSeat live outside the engine, so they are checked here.
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import type { SeatClient } from "../support/seat-client";
+import { gmAndPlayer } from "../../harness/battles";
+import type { SeatClient } from "../../harness/seat-client";
 import type { AckReply } from "../../src/commands";
+import { useServer } from "../support/use-server";
 
 /** Resolves with the acks for `cid` once `count` of them arrived (bounded wait). */
 async function acksFor(client: SeatClient, cid: string, count: number, timeoutMs = 5000): Promise<AckReply[]> {
@@ -22,12 +22,10 @@ const linesSaying = (client: SeatClient, text: string) => [...client.state.chat]
 
 describe("idempotent chat and seat release", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   it("acknowledges a chat line once it is in the state, as a command of type chat", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const { gm, player } = await gmAndPlayer(server());
     const reply = await player.command("chat", { cid: "hello-1", text: "hello" });
     assert.equal(reply.kind, "ack");
     assert.deepEqual(reply.kind === "ack" && reply.ack, { cid: "hello-1", type: "chat", version: gm.state.version, events: 0 });
@@ -37,7 +35,7 @@ describe("idempotent chat and seat release", function () {
   });
 
   it("shows a chat line sent twice with the same cid once, and answers both sends with the same ack", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const { gm, player } = await gmAndPlayer(server());
     // Twice at once (the first not yet durable when the second arrives), then once more after the ack.
     player.room.send("chat", { cid: "dup-1", text: "only once" });
     player.room.send("chat", { cid: "dup-1", text: "only once" });
@@ -56,7 +54,7 @@ describe("idempotent chat and seat release", function () {
   });
 
   it("refuses a chat line without a cid as invalid and shows nothing", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const { gm, player } = await gmAndPlayer(server());
     player.room.send("chat", { text: "no id" });
     await player.errorCount(1);
     assert.equal(player.errors[0]?.code, "invalid");
@@ -68,7 +66,7 @@ describe("idempotent chat and seat release", function () {
   });
 
   it("answers a gm:releaseSeat re-sent with the same cid with the original ack, not a refusal", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const { gm, player } = await gmAndPlayer(server());
     const seatId = player.seat!.seatId;
     await player.leave();
     await gm.until((s) => s.crew.get(seatId)?.connected === false, 5000, "the player gone");

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import type { SeatClient } from "../support/seat-client";
+import { gmAndPlayer } from "../../harness/battles";
+import type { SeatClient } from "../../harness/seat-client";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { turnStamp } from "../../src/commands";
+import { useServer } from "../support/use-server";
 
 describe("missiles in flight on the wire", function () {
   this.timeout(60_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   // Regression (issue 11): a missile's MissileState was written once, so a smart missile that
   // missed kept its first arrival round on the wire and the panel said "arrives round 2 (this
@@ -18,11 +16,11 @@ describe("missiles in flight on the wire", function () {
   // (15/36): a round whose six arrivals all hit is 1 in 190, so two rounds with a miss come
   // within the twelve allowed all but never.
   it("moves a re-attacking smart missile's arrival round on for every client, as the engine does", async () => {
-    const { gm, player, roomId } = await gmAndPlayer(server, {
+    const { gm, player, roomId } = await gmAndPlayer(server(), {
       startingRange: "medium",
       ships: [{ side: "players", name: "Lance", className: "patrolCorvette" }, { side: "npc", name: "Corsair One", className: "corsair" }],
     });
-    const room = server.colyseus.getRoomById(roomId) as unknown as BattleRoom;
+    const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const battle = () => room.engineState();
     const send = async (client: SeatClient, type: string, payload: Record<string, unknown>) => {
       const reply = await client.command(type, payload);

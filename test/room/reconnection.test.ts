@@ -1,25 +1,23 @@
 import assert from "node:assert/strict";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../support/server";
-import { NetSim } from "../support/netsim";
-import { SeatClient } from "../support/seat-client";
-import { ALL_ROLES, twoShipOptions } from "../support/battles";
+import { NetSim } from "../../harness/netsim";
+import { SeatClient } from "../../harness/seat-client";
+import { ALL_ROLES, twoShipOptions } from "../../harness/battles";
+import { useServer } from "../support/use-server";
 
 describe("reconnection", function () {
   this.timeout(30_000);
-  let server: TestServer;
+  const server = useServer();
   let proxy: NetSim;
   before(async () => {
-    server = await startServer();
-    proxy = await NetSim.start({ targetPort: server.port });
+    proxy = await NetSim.start({ targetPort: server().port });
   });
   after(async () => {
     await proxy.close();
-    await server.close();
   });
 
   it("brings a dropped client back into its seat by itself, marked disconnected meanwhile", async () => {
-    const gm = new SeatClient(await server.sdk().create("battle", twoShipOptions()), "gm");
+    const gm = new SeatClient(await server().sdk().create("battle", twoShipOptions()), "gm");
     await gm.seated();
     // The player reaches the server through a TCP proxy, whose cut is an abrupt network loss
     // (the socket dies without a close handshake) whatever WebSocket the SDK runs on.

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import type { SeatClient } from "../support/seat-client";
+import { gmAndPlayer } from "../../harness/battles";
+import type { SeatClient } from "../../harness/seat-client";
 import { SHIP_MESSAGES, GM_MESSAGES, turnStamp } from "../../src/commands";
 import type { BattleRoom } from "../../rooms/BattleRoom";
+import { useServer } from "../support/use-server";
 
 const GARBAGE: unknown[] = [
   null, 42, "fire!", [], {},
@@ -20,18 +20,16 @@ const GARBAGE: unknown[] = [
 
 describe("invalid messages", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  const server = useServer();
   let gm: SeatClient;
   let player: SeatClient;
   let roomId: string;
   before(async () => {
-    server = await startServer();
-    ({ gm, player, roomId } = await gmAndPlayer(server, { turnTimeoutSec: 600 }));
+    ({ gm, player, roomId } = await gmAndPlayer(server(), { turnTimeoutSec: 600 }));
     assert.equal((await gm.command("gm:start")).kind, "ack");
   });
-  after(async () => { await server.close(); });
 
-  const snapshot = () => JSON.stringify((server.colyseus.getRoomById(roomId) as unknown as BattleRoom).engineState());
+  const snapshot = () => JSON.stringify((server().colyseus.getRoomById(roomId) as unknown as BattleRoom).engineState());
 
   for (const type of [...Object.keys(SHIP_MESSAGES), ...Object.keys(GM_MESSAGES), "chat"]) {
     it(`answers every malformed ${type} with a typed 'invalid' error and changes nothing`, async () => {

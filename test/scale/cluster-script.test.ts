@@ -3,10 +3,10 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startRedis, type TestRedis } from "../support/redis-server";
-import { SeatClient } from "../support/seat-client";
-import { ALL_ROLES, twoShipOptions } from "../support/battles";
-import { waitFor } from "./helpers";
+import { startRedis, type TestRedis } from "../../harness/redis-server";
+import { SeatClient } from "../../harness/seat-client";
+import { ALL_ROLES, twoShipOptions } from "../../harness/battles";
+import { waitFor } from "../../harness/cluster";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startRedis, type TestRedis } from "../support/redis-server";
+import { startRedis, type TestRedis } from "../../harness/redis-server";
 import { assertClientMatchesServer } from "../support/compare";
-import { startNode, readiness, ownerOf, openBattle, playOneTurn, highestAck, allAtVersion, serverBattle, waitFor, midTurnCommand, endTurn, type Node } from "./helpers";
+import { startNode, readiness, ownerOf, openBattle, playOneTurn, highestAck, allAtVersion, serverBattle, waitFor, midTurnCommand, endTurn, type Node } from "../../harness/cluster";
 
 describe("several server processes on one Redis", function () {
   this.timeout(90_000);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { assertClientMatchesServer } from "../support/compare";
-import { startNode, tempDir, readiness, openBattle, playOneTurn, highestAck, allAtVersion, serverBattle, type Node } from "./helpers";
+import { startNode, tempDir, readiness, openBattle, playOneTurn, highestAck, allAtVersion, serverBattle, type Node } from "../../harness/cluster";
 
 describe("a single process without Redis", function () {
   this.timeout(90_000);

@@ -3,9 +3,9 @@
 // over), the GM and every player decode the GM's state field by field and stay in step; a
 // spectator joining on the new process does too. Real processes on a real redis-server.
 import assert from "node:assert/strict";
-import { startRedis, type TestRedis } from "../support/redis-server";
+import { startRedis, type TestRedis } from "../../harness/redis-server";
 import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../support/largest-battle";
-import { startNode, ownerOf, serverBattle, type Node } from "./helpers";
+import { startNode, ownerOf, serverBattle, type Node } from "../../harness/cluster";
 import { assertClientMatchesServer } from "../support/compare";
 
 describe("the largest battle follows its clients to another process", function () {

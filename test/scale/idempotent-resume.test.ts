@@ -3,7 +3,7 @@
 // and the cid, and the restore rebuilds the reply memory from them.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { startNode, tempDir, openBattle, type Node } from "./helpers";
+import { startNode, tempDir, openBattle, type Node } from "../../harness/cluster";
 
 describe("idempotent chat and seat release across a restart", function () {
   this.timeout(90_000);

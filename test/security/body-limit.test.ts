@@ -4,9 +4,9 @@
 // its own memory does not grow with the body.
 import assert from "node:assert/strict";
 import http from "node:http";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer, twoShipOptions } from "../support/battles";
-import { createBattle } from "../support/raw-http";
+import { gmAndPlayer, twoShipOptions } from "../../harness/battles";
+import { createBattle } from "../../harness/raw-http";
+import { useServer } from "../support/use-server";
 
 const MB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);
@@ -47,17 +47,15 @@ function rssMb(): number {
 
 describe("HTTP body-size limit", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  const server = useServer({}, { humanLimits: true });
   let roomId: string;
   before(async () => {
-    server = await startServer({}, { humanLimits: true });
-    roomId = (await gmAndPlayer(server)).roomId;
+    roomId = (await gmAndPlayer(server())).roomId;
   });
-  after(async () => { await server.close(); });
 
   it("answers a declared 32 MB join with 413 before reading it, and four at once leave RSS within 32 MB", async () => {
     const before = rssMb();
-    const results = await Promise.all(Array.from({ length: 4 }, () => bigPost(server.port, `/matchmake/joinById/${roomId}`, 32 * MB, true)));
+    const results = await Promise.all(Array.from({ length: 4 }, () => bigPost(server().port, `/matchmake/joinById/${roomId}`, 32 * MB, true)));
     const growth = rssMb() - before;
     for (const r of results) {
       assert.equal(r.status, 413);
@@ -70,7 +68,7 @@ describe("HTTP body-size limit", function () {
   it("cuts off a chunked 32 MB body once it passes the limit, on matchmaking and on every other route", async () => {
     for (const path of [`/matchmake/joinById/${roomId}`, "/matchmake/create/battle", "/api/battles", "/no/such/route", "/"]) {
       const before = rssMb();
-      const r = await bigPost(server.port, path, 32 * MB, false);
+      const r = await bigPost(server().port, path, 32 * MB, false);
       assert.equal(r.status, 413, path);
       assert.ok(r.sentBeforeAnswer < 16 * MB, `${path}: answered after ${r.sentBeforeAnswer} bytes were sent`);
       assert.ok(rssMb() - before < 32, `${path}: RSS grew by ${(rssMb() - before).toFixed(1)} MB`);
@@ -83,7 +81,7 @@ describe("HTTP body-size limit", function () {
     const options = twoShipOptions({ name: "A battle name that is sixty characters long, or nearly so...", ships: [...Array.from({ length: 5 }, (_, i) => ship("players", i)), ...Array.from({ length: 10 }, (_, i) => ship("npc", i))] });
     const body = JSON.stringify(options);
     assert.ok(body.length > 24 * 1024 && body.length < 65_536, `${body.length} bytes`);
-    const res = await createBattle(server.port, options);
+    const res = await createBattle(server().port, options);
     assert.equal(res.status, 200, res.body);
   });
 });

@@ -2,10 +2,10 @@
 // Clients from 127.0.0.1 (the SDK) and from other loopback addresses (raw HTTP and WebSocket).
 import assert from "node:assert/strict";
 import WebSocket from "ws";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer, twoShipOptions, refusedJoin } from "../support/battles";
-import { SeatClient } from "../support/seat-client";
-import { createBattle, joinById, rawRequest } from "../support/raw-http";
+import { startServer, type TestServer } from "../../harness/server";
+import { gmAndPlayer, twoShipOptions, refusedJoin } from "../../harness/battles";
+import { SeatClient } from "../../harness/seat-client";
+import { createBattle, joinById, rawRequest } from "../../harness/raw-http";
 import { scrape, value } from "../observability/scrape";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,8 +3,8 @@
 // the CORS allow-list, and HTTP rate limits.
 import assert from "node:assert/strict";
 import http from "node:http";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
+import { gmAndPlayer } from "../../harness/battles";
+import { useServer } from "../support/use-server";
 
 interface Res { status: number; headers: http.IncomingHttpHeaders; body: string }
 
@@ -28,11 +28,10 @@ const LEAK = /\bat\s+\S+\s+\(|node_modules|\.ts:\d+|\.js:\d+|colyseus\s*\d|expre
 
 describe("HTTP hardening (every route)", function () {
   this.timeout(30_000);
-  let server: TestServer;
+  const server = useServer({ SERVE_CLIENT: "true", CORS_ORIGINS: "https://table.example" });
   let routes: [string, string, Record<string, string>, string | undefined][];
   before(async () => {
-    server = await startServer({ SERVE_CLIENT: "true", CORS_ORIGINS: "https://table.example" });
-    const { roomId } = await gmAndPlayer(server);
+    const { roomId } = await gmAndPlayer(server());
     routes = [
       ["GET", "/", {}, undefined],
       ["GET", "/index.html", {}, undefined],
@@ -55,11 +54,10 @@ describe("HTTP hardening (every route)", function () {
       ["POST", "/matchmake/evilMethod/battle", JSON_HEADERS, "{}"],
     ];
   });
-  after(async () => { await server.close(); });
 
   it("sends helmet's headers and a strict CSP on every route, and no x-powered-by or server banner", async () => {
     for (const [method, path, headers, body] of routes) {
-      const res = await request(server.port, method, path, headers, body);
+      const res = await request(server().port, method, path, headers, body);
       const what = `${method} ${path} (${res.status})`;
       const csp = String(res.headers["content-security-policy"] ?? "");
       assert.match(csp, /default-src 'self'/, `${what}: CSP`);
@@ -79,18 +77,18 @@ describe("HTTP hardening (every route)", function () {
 
   it("answers errors with short JSON bodies that leak no stack trace, path or version", async () => {
     for (const [method, path, headers, body] of routes) {
-      const res = await request(server.port, method, path, headers, body);
+      const res = await request(server().port, method, path, headers, body);
       if (res.status < 400) continue;
       assert.match(String(res.headers["content-type"]), /json/, `${method} ${path}: JSON error body`);
       assert.doesNotMatch(res.body, LEAK, `${method} ${path} leaks: ${res.body}`);
       assert.ok(res.body.length < 400, `${method} ${path}: short body`);
     }
-    const root = await request(server.port, "GET", "/");
+    const root = await request(server().port, "GET", "/");
     assert.doesNotMatch(root.body, /colyseus/i, "no framework banner at /");
   });
 
   it("answers client mistakes on matchmaking with 4xx and short JSON bodies, never Colyseus' 52x", async () => {
-    const { roomId } = await gmAndPlayer(server);
+    const { roomId } = await gmAndPlayer(server());
     const cases: [string, string, number, RegExp][] = [
       ["/matchmake/joinById/nosuchroom", "{}", 404, /room "nosuchroom" not found/],
       ["/matchmake/evilMethod/battle", "{}", 404, /invalid method/],
@@ -103,7 +101,7 @@ describe("HTTP hardening (every route)", function () {
       [`/matchmake/joinById/${roomId}`, JSON.stringify({ seatKey: "x".repeat(40) }), 403, /unknown seat key/],
     ];
     for (const [path, body, status, error] of cases) {
-      const res = await request(server.port, "POST", path, JSON_HEADERS, body);
+      const res = await request(server().port, "POST", path, JSON_HEADERS, body);
       assert.equal(res.status, status, `${path}: ${res.body}`);
       const json = JSON.parse(res.body);
       assert.equal(json.code, status, path);
@@ -111,7 +109,7 @@ describe("HTTP hardening (every route)", function () {
       assert.ok(res.body.length < 200, `${path}: short body`);
     }
     for (const [method, path, headers, body] of routes) {
-      const res = await request(server.port, method, path, headers, body);
+      const res = await request(server().port, method, path, headers, body);
       assert.ok(res.status < 520 || res.status > 529, `${method} ${path}: ${res.status}`);
     }
   });
@@ -119,7 +117,7 @@ describe("HTTP hardening (every route)", function () {
   it("refuses unsupported methods on every route with 405 and an Allow header", async () => {
     for (const [, path] of routes) {
       for (const method of ["PUT", "DELETE", "PATCH", "TRACE"]) {
-        const res = await request(server.port, method, path);
+        const res = await request(server().port, method, path);
         assert.equal(res.status, 405, `${method} ${path}`);
         assert.equal(res.headers.allow, "GET, HEAD, POST, OPTIONS");
         assert.doesNotMatch(res.body, LEAK);
@@ -128,13 +126,13 @@ describe("HTTP hardening (every route)", function () {
   });
 
   it("allows cross-origin calls only from CORS_ORIGINS, without credentials", async () => {
-    const good = await request(server.port, "GET", "/api/battles", { origin: "https://table.example" });
+    const good = await request(server().port, "GET", "/api/battles", { origin: "https://table.example" });
     assert.equal(good.headers["access-control-allow-origin"], "https://table.example");
     assert.equal(good.headers["access-control-allow-credentials"], undefined);
-    const evil = await request(server.port, "GET", "/api/battles", { origin: "https://evil.example" });
+    const evil = await request(server().port, "GET", "/api/battles", { origin: "https://evil.example" });
     assert.equal(evil.headers["access-control-allow-origin"], undefined);
     for (const origin of ["https://table.example", "https://evil.example", "null"]) {
-      const pre = await request(server.port, "OPTIONS", "/matchmake/create/battle", { origin, "access-control-request-method": "POST" });
+      const pre = await request(server().port, "OPTIONS", "/matchmake/create/battle", { origin, "access-control-request-method": "POST" });
       assert.equal(pre.status, 204);
       assert.equal(pre.headers["access-control-allow-origin"], origin === "https://table.example" ? origin : undefined, `preflight from ${origin}`);
       assert.equal(pre.headers["access-control-allow-credentials"], undefined);
@@ -144,27 +142,23 @@ describe("HTTP hardening (every route)", function () {
 
 describe("HTTP rate limits", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startServer({ RATE_HTTP_API_PER_MIN: "5", RATE_HTTP_MATCHMAKE_PER_MIN: "3" }, { humanLimits: true });
-  });
-  after(async () => { await server.close(); });
+  const server = useServer({ RATE_HTTP_API_PER_MIN: "5", RATE_HTTP_MATCHMAKE_PER_MIN: "3" }, { humanLimits: true });
 
   it("answers /api/* over RATE_HTTP_API_PER_MIN with 429 and leaves other routes alone", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await request(server.port, "GET", "/api/catalogue")).status);
+    for (let i = 0; i < 7; i++) statuses.push((await request(server().port, "GET", "/api/catalogue")).status);
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
-    const limited = await request(server.port, "GET", "/api/battles");
+    const limited = await request(server().port, "GET", "/api/battles");
     assert.equal(limited.status, 429);
     assert.deepEqual(JSON.parse(limited.body), { error: "too many requests; try again later" });
     assert.ok(limited.headers.ratelimit, "standard RateLimit header");
-    assert.equal((await request(server.port, "GET", "/health")).status, 200);
+    assert.equal((await request(server().port, "GET", "/health")).status, 200);
   });
 
   it("answers matchmaking over RATE_HTTP_MATCHMAKE_PER_MIN with 429, so joins and creates are throttled too", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await request(server.port, "POST", "/matchmake/joinById/nosuchroom", JSON_HEADERS, "{}")).status);
+    for (let i = 0; i < 5; i++) statuses.push((await request(server().port, "POST", "/matchmake/joinById/nosuchroom", JSON_HEADERS, "{}")).status);
     assert.deepEqual(statuses.map((s) => s === 429), [false, false, false, true, true]);
-    await assert.rejects(server.sdk().create("battle", { name: "x" }), /too many requests/);
+    await assert.rejects(server().sdk().create("battle", { name: "x" }), /too many requests/);
   });
 });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient } from "../support/seat-client";
-import { gmAndPlayer, twoShipOptions } from "../support/battles";
+import { SeatClient } from "../../harness/seat-client";
+import { gmAndPlayer, twoShipOptions } from "../../harness/battles";
 import { chatMsg, joinOptionsSchema, createOptionsSchema, sanitizeText, SHIP_MESSAGES, GM_MESSAGES } from "../../src/commands";
 import { TokenBucket, Guard } from "../../src/battle/guard";
 import { loadConfig } from "../../src/server/config";
+import { useServer } from "../support/use-server";
 
 describe("text clean-up (names, ship names, chat)", () => {
   const cases: [string, string, string][] = [
@@ -83,9 +83,7 @@ describe("token bucket", () => {
 
 describe("XSS payloads are stored and echoed as inert text", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server.close(); });
+  const server = useServer();
 
   const PAYLOADS = [
     "<script>alert(1)</script>",
@@ -99,10 +97,10 @@ describe("XSS payloads are stored and echoed as inert text", function () {
   it("keeps every payload byte-for-byte as text in chat, player names, ship names and the battle name", async () => {
     const options = twoShipOptions({ name: PAYLOADS[0], gmName: PAYLOADS[1] });
     options.ships[0] = { ...options.ships[0]!, name: PAYLOADS[2]! };
-    const gmRoom = await server.sdk().create("battle", options);
+    const gmRoom = await server().sdk().create("battle", options);
     const gm = new SeatClient(gmRoom, "gm");
     await gm.seated();
-    const player = new SeatClient(await server.sdk().joinById(gmRoom.roomId, { name: PAYLOADS[3], shipId: "p1", positions: ["pilot"] }), "p");
+    const player = new SeatClient(await server().sdk().joinById(gmRoom.roomId, { name: PAYLOADS[3], shipId: "p1", positions: ["pilot"] }), "p");
     await player.seated();
     PAYLOADS.forEach((text, i) => player.room.send("chat", { cid: `payload-${i}`, text }));
     await gm.until((s) => s.chat.length === PAYLOADS.length, 5000, "every chat line");
@@ -111,13 +109,13 @@ describe("XSS payloads are stored and echoed as inert text", function () {
     assert.equal(gm.state.ships.get("p1").name, PAYLOADS[2]);
     const names = [...gm.state.crew.values()].map((m: any) => m.name);
     assert.ok(names.includes(PAYLOADS[1]) && names.includes(PAYLOADS[3]), JSON.stringify(names));
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/battles`);
+    const res = await fetch(`http://127.0.0.1:${server().port}/api/battles`);
     assert.match(String(res.headers.get("content-type")), /^application\/json/, "the HTTP listing is JSON, never HTML");
     assert.equal((await res.json() as { name: string }[]).find((b) => b.name === PAYLOADS[0])?.name, PAYLOADS[0]);
   });
 
   it("cleans bidi overrides out of a chat line before anyone receives it", async () => {
-    const { gm, player } = await gmAndPlayer(server);
+    const { gm, player } = await gmAndPlayer(server());
     player.room.send("chat", { cid: "bidi", text: "pay \u202Eecnarusni\u202C now" });
     await gm.until((s) => s.chat.length === 1, 5000, "the chat line");
     assert.equal(gm.state.chat[0].text, "pay ecnarusni now");

@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { joinById, rawRequest } from "../support/raw-http";
+import { gmAndPlayer } from "../../harness/battles";
+import { joinById, rawRequest } from "../../harness/raw-http";
 import { scrape, value } from "../observability/scrape";
 import { Lockout } from "../../src/server/lockout";
+import { useServer } from "../support/use-server";
 
 const PASSWORD = "sesame-open-1234";
 const JOIN = { name: "Guest", shipId: "p1", positions: ["gunner"] };
@@ -26,64 +26,64 @@ async function auditRecords(file: string, until: (records: any[]) => boolean): P
 
 describe("lock-out after repeated wrong battle secrets", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let auditFile = "";
+  // AUTH_FAILURES_PER_BATTLE raised: these tests add up more failures against one battle than its default.
+  const server = useServer(() => {
+    auditFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lockout-audit-")), "audit.log");
+    return { AUTH_LOCKOUT_SEC: "2", AUTH_LOCKOUT_MAX_SEC: "8", AUTH_FAILURES_PER_BATTLE: "1000", AUDIT_LOG_FILE: auditFile };
+  }, { humanLimits: true });
   let roomId: string;
   let gmKey: string;
   let seatKey: string;
-  let auditFile: string;
   before(async () => {
-    auditFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lockout-audit-")), "audit.log");
-    // AUTH_FAILURES_PER_BATTLE raised: these tests add up more failures against one battle than its default.
-    server = await startServer({ AUTH_LOCKOUT_SEC: "2", AUTH_LOCKOUT_MAX_SEC: "8", AUTH_FAILURES_PER_BATTLE: "1000", AUDIT_LOG_FILE: auditFile }, { humanLimits: true });
-    const battle = await gmAndPlayer(server, { password: PASSWORD });
+    const battle = await gmAndPlayer(server(), { password: PASSWORD });
     roomId = battle.roomId;
     gmKey = (await battle.gm.seated()).key;
     seatKey = (await battle.player.seated()).key;
   });
-  after(async () => { await server.close(); });
 
   it("refuses an IP after 10 wrong passwords for AUTH_LOCKOUT_SEC even with the right one, lets other IPs in, then lets it in again", async () => {
     const wrong: number[] = [];
-    for (let i = 0; i < 10; i++) wrong.push((await joinById(server.port, roomId, { ...JOIN, password: `guess-${i}` }, "127.0.0.2")).status);
+    for (let i = 0; i < 10; i++) wrong.push((await joinById(server().port, roomId, { ...JOIN, password: `guess-${i}` }, "127.0.0.2")).status);
     assert.deepEqual(wrong, Array(10).fill(403));
-    const locked = await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.2");
+    const locked = await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.2");
     assert.equal(locked.status, 429, locked.body);
     assert.equal(locked.headers["retry-after"], "2");
     assert.match(locked.json().error, /too many failed attempts from your address; try again in 2 s/);
     // Another address (another player's network) is not affected.
-    const other = await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.3");
+    const other = await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.3");
     assert.equal(other.status, 200, other.body);
     assert.ok(other.json().sessionId, "a seat reservation");
     await sleep(2200);
-    const after = await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.2");
+    const after = await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.2");
     assert.equal(after.status, 200, after.body);
   });
 
   it("doubles the lock-out each time the same IP is locked out again", async () => {
-    for (let i = 0; i < 10; i++) await joinById(server.port, roomId, { ...JOIN, password: `again-${i}` }, "127.0.0.2");
-    const locked = await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.2");
+    for (let i = 0; i < 10; i++) await joinById(server().port, roomId, { ...JOIN, password: `again-${i}` }, "127.0.0.2");
+    const locked = await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.2");
     assert.equal(locked.status, 429);
     assert.equal(locked.headers["retry-after"], "4");
   });
 
   it("counts wrong GM keys and seat keys the same way: the right GM key is refused while its IP is locked out", async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await joinById(server.port, roomId, { gmKey: `not-the-gm-key-${i}xx` }, "127.0.0.4")).status, 403);
-    for (let i = 0; i < 5; i++) assert.equal((await joinById(server.port, roomId, { seatKey: `not-a-seat-key-${i}xx` }, "127.0.0.4")).status, 403);
-    assert.equal((await joinById(server.port, roomId, { gmKey }, "127.0.0.4")).status, 429);
-    assert.equal((await joinById(server.port, roomId, { seatKey }, "127.0.0.4")).status, 429);
-    assert.equal((await joinById(server.port, roomId, { gmKey }, "127.0.0.5")).status, 200);
-    assert.equal((await joinById(server.port, roomId, { seatKey }, "127.0.0.5")).status, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await joinById(server().port, roomId, { gmKey: `not-the-gm-key-${i}xx` }, "127.0.0.4")).status, 403);
+    for (let i = 0; i < 5; i++) assert.equal((await joinById(server().port, roomId, { seatKey: `not-a-seat-key-${i}xx` }, "127.0.0.4")).status, 403);
+    assert.equal((await joinById(server().port, roomId, { gmKey }, "127.0.0.4")).status, 429);
+    assert.equal((await joinById(server().port, roomId, { seatKey }, "127.0.0.4")).status, 429);
+    assert.equal((await joinById(server().port, roomId, { gmKey }, "127.0.0.5")).status, 200);
+    assert.equal((await joinById(server().port, roomId, { seatKey }, "127.0.0.5")).status, 200);
   });
 
   it("does not lock out a table behind one address when one player mistypes the password a few times", async () => {
-    for (let i = 0; i < 9; i++) assert.equal((await joinById(server.port, roomId, { ...JOIN, password: `typo-${i}` }, "127.0.0.6")).status, 403);
-    assert.equal((await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.6")).status, 200);
-    assert.equal((await joinById(server.port, roomId, { seatKey }, "127.0.0.6")).status, 200);
-    assert.equal((await joinById(server.port, roomId, { gmKey }, "127.0.0.6")).status, 200);
+    for (let i = 0; i < 9; i++) assert.equal((await joinById(server().port, roomId, { ...JOIN, password: `typo-${i}` }, "127.0.0.6")).status, 403);
+    assert.equal((await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.6")).status, 200);
+    assert.equal((await joinById(server().port, roomId, { seatKey }, "127.0.0.6")).status, 200);
+    assert.equal((await joinById(server().port, roomId, { gmKey }, "127.0.0.6")).status, 200);
   });
 
   it("counts wrong GM keys on the log export too", async () => {
-    const exportLog = (key: string) => rawRequest(server.port, "GET", `/api/battles/${roomId}/log`, { from: "127.0.0.7", headers: { authorization: `Bearer ${key}` } });
+    const exportLog = (key: string) => rawRequest(server().port, "GET", `/api/battles/${roomId}/log`, { from: "127.0.0.7", headers: { authorization: `Bearer ${key}` } });
     for (let i = 0; i < 10; i++) assert.equal((await exportLog(`wrong-gm-key-${i}`)).status, 403);
     const locked = await exportLog(gmKey);
     assert.equal(locked.status, 429);
@@ -104,7 +104,7 @@ describe("lock-out after repeated wrong battle secrets", function () {
   });
 
   it("counts failures, lock-outs and locked-out attempts in /metrics", async () => {
-    const text = await scrape(server.port);
+    const text = await scrape(server().port);
     assert.ok(value(text, "traveller_security_events_total", { kind: "authFailed" }) >= 49);
     assert.ok(value(text, "traveller_security_events_total", { kind: "lockedOut" }) >= 3);
     assert.ok(value(text, "traveller_security_events_total", { kind: "authLocked" }) >= 4);
@@ -113,36 +113,32 @@ describe("lock-out after repeated wrong battle secrets", function () {
 
 describe("lock-out across battles and for a battle under attack", function () {
   this.timeout(60_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startServer({ AUTH_FAILURES_PER_IP: "4", AUTH_FAILURES_PER_BATTLE: "5", AUTH_LOCKOUT_SEC: "30" }, { humanLimits: true });
-  });
-  after(async () => { await server.close(); });
+  const server = useServer({ AUTH_FAILURES_PER_IP: "4", AUTH_FAILURES_PER_BATTLE: "5", AUTH_LOCKOUT_SEC: "30" }, { humanLimits: true });
 
   it("locks an IP guessing across battles out of every battle after AUTH_FAILURES_PER_IP failures in all", async () => {
-    const a = await gmAndPlayer(server, { password: PASSWORD });
-    const b = await gmAndPlayer(server, { password: PASSWORD });
-    const c = await gmAndPlayer(server, { password: PASSWORD });
-    for (const room of [a.roomId, a.roomId, b.roomId, b.roomId]) assert.equal((await joinById(server.port, room, { ...JOIN, password: "nope-nope" }, "127.0.0.8")).status, 403);
-    const locked = await joinById(server.port, c.roomId, { ...JOIN, password: PASSWORD }, "127.0.0.8");
+    const a = await gmAndPlayer(server(), { password: PASSWORD });
+    const b = await gmAndPlayer(server(), { password: PASSWORD });
+    const c = await gmAndPlayer(server(), { password: PASSWORD });
+    for (const room of [a.roomId, a.roomId, b.roomId, b.roomId]) assert.equal((await joinById(server().port, room, { ...JOIN, password: "nope-nope" }, "127.0.0.8")).status, 403);
+    const locked = await joinById(server().port, c.roomId, { ...JOIN, password: PASSWORD }, "127.0.0.8");
     assert.equal(locked.status, 429);
-    assert.equal((await joinById(server.port, c.roomId, { ...JOIN, password: PASSWORD }, "127.0.0.9")).status, 200);
+    assert.equal((await joinById(server().port, c.roomId, { ...JOIN, password: PASSWORD }, "127.0.0.9")).status, 200);
   });
 
   it("locks each failing IP out at once when a battle is guessed at from many addresses, and still lets the right password in", async () => {
-    const { roomId, gm } = await gmAndPlayer(server, { password: PASSWORD });
+    const { roomId, gm } = await gmAndPlayer(server(), { password: PASSWORD });
     // Five addresses, one guess each: the battle counts as under attack.
-    for (let i = 10; i < 15; i++) assert.equal((await joinById(server.port, roomId, { ...JOIN, password: "guess" }, `127.0.0.${i}`)).status, 403);
+    for (let i = 10; i < 15; i++) assert.equal((await joinById(server().port, roomId, { ...JOIN, password: "guess" }, `127.0.0.${i}`)).status, 403);
     // A sixth address guesses once and is locked out of this battle straight away.
-    assert.equal((await joinById(server.port, roomId, { ...JOIN, password: "guess" }, "127.0.0.15")).status, 403);
-    assert.equal((await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.15")).status, 429);
+    assert.equal((await joinById(server().port, roomId, { ...JOIN, password: "guess" }, "127.0.0.15")).status, 403);
+    assert.equal((await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.15")).status, 429);
     // The battle itself is never locked: the right password and the GM key still get in from elsewhere.
-    assert.equal((await joinById(server.port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.16")).status, 200);
-    assert.equal((await joinById(server.port, roomId, { gmKey: (await gm.seated()).key }, "127.0.0.17")).status, 200);
+    assert.equal((await joinById(server().port, roomId, { ...JOIN, password: PASSWORD }, "127.0.0.16")).status, 200);
+    assert.equal((await joinById(server().port, roomId, { gmKey: (await gm.seated()).key }, "127.0.0.17")).status, 200);
   });
 
   it("shows the IPs locked out now in /metrics, by scope", async () => {
-    const text = await scrape(server.port);
+    const text = await scrape(server().port);
     assert.equal(value(text, "traveller_auth_lockouts_active", { scope: "ip" }), 1, "127.0.0.8, out of every battle");
     // 127.0.0.14, whose guess put the battle over AUTH_FAILURES_PER_BATTLE, and 127.0.0.15 after it.
     assert.equal(value(text, "traveller_auth_lockouts_active", { scope: "battle_ip" }), 2, "two addresses out of one battle");
@@ -154,17 +150,13 @@ describe("lock-out after repeated wrong operator credentials", function () {
   const ADMIN = "correct-horse-battery-staple";
   const TOKEN = "metrics-token-0123456789abcdef";
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-  let server: TestServer;
-  let auditFile: string;
-  before(async () => {
+  let auditFile = "";
+  const server = useServer(() => {
     auditFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lockout-audit-")), "audit.log");
-    server = await startServer({
-      ADMIN_USER: "ops", ADMIN_PASSWORD: ADMIN, METRICS_TOKEN: TOKEN, AUTH_FAILURES_PER_IP_ADMIN: "5", AUTH_LOCKOUT_SEC: "2", AUDIT_LOG_FILE: auditFile,
-    }, { humanLimits: true });
-  });
-  after(async () => { await server.close(); });
+    return { ADMIN_USER: "ops", ADMIN_PASSWORD: ADMIN, METRICS_TOKEN: TOKEN, AUTH_FAILURES_PER_IP_ADMIN: "5", AUTH_LOCKOUT_SEC: "2", AUDIT_LOG_FILE: auditFile };
+  }, { humanLimits: true });
 
-  const get = (p: string, authorization: string, from: string) => rawRequest(server.port, "GET", p, { from, headers: { authorization } });
+  const get = (p: string, authorization: string, from: string) => rawRequest(server().port, "GET", p, { from, headers: { authorization } });
 
   it("refuses an IP after 5 wrong Basic passwords for AUTH_LOCKOUT_SEC even with the right one, and other IPs get in", async () => {
     for (let i = 0; i < 5; i++) assert.equal((await get(i % 2 ? "/colyseus/api" : "/dev/dashboard/api/history", basic("ops", `wrong-${i}`), "127.0.0.20")).status, 401);
@@ -188,7 +180,7 @@ describe("lock-out after repeated wrong operator credentials", function () {
     assert.ok(records.some((r) => r.ip === "127.0.0.20" && r.result === "lockedOut" && /operator routes for 2 s/.test(r.reason)));
     assert.equal(records.filter((r) => r.ip === "127.0.0.22" && r.reason === "wrong metrics token").length, 5);
     assert.ok(!fs.readFileSync(auditFile, "utf8").includes(ADMIN));
-    const text = await scrape(server.port, { authorization: `Bearer ${TOKEN}` });
+    const text = await scrape(server().port, { authorization: `Bearer ${TOKEN}` });
     assert.ok(value(text, "traveller_security_events_total", { kind: "authFailed" }) >= 10);
     assert.ok(value(text, "traveller_security_events_total", { kind: "lockedOut" }) >= 2);
   });

@@ -1,22 +1,21 @@
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "../support/server";
-import { SeatClient, type Reply } from "../support/seat-client";
+import { SeatClient, type Reply } from "../../harness/seat-client";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { COLUMNS, MATRIX, NEEDS, PAYLOADS, type Cell, type Column } from "./permission-matrix";
+import { useServer } from "../support/use-server";
 
 /** Codes that mean "the permission layer refused it"; anything else means the rules judged it. */
 const REFUSALS = new Set(["forbidden", "readOnly", "notSeated", "invalid", "rateLimited"]);
 
 describe("permission matrix (every message x every kind of sender, through real SDK clients)", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  const server = useServer();
   let room: BattleRoom;
   const c = {} as Record<"gm" | "all" | "gunnerOnly" | "pilotOnly" | "spectator" | "unseated", SeatClient>;
 
   before(async () => {
     // Machine-speed limits: this test judges permissions, not rates (the limits have their own tests).
-    server = await startServer();
-    const gmRoom = await server.sdk().create("battle", {
+    const gmRoom = await server().sdk().create("battle", {
       name: "Matrix", allowSpectators: true, turnTimeoutSec: 600,
       ships: [
         { side: "players", name: "One", className: "freeTrader" },
@@ -27,7 +26,7 @@ describe("permission matrix (every message x every kind of sender, through real 
     c.gm = new SeatClient(gmRoom, "gm");
     await c.gm.seated();
     const join = async (label: keyof typeof c, opts: Record<string, unknown>) => {
-      c[label] = new SeatClient(await server.sdk().joinById(gmRoom.roomId, opts), label);
+      c[label] = new SeatClient(await server().sdk().joinById(gmRoom.roomId, opts), label);
       await c[label].seated();
     };
     await join("all", { name: "All", shipId: "p1", positions: ["pilot", "gunner", "engineer", "captain", "sensors"] });
@@ -35,13 +34,12 @@ describe("permission matrix (every message x every kind of sender, through real 
     await join("pilotOnly", { name: "Pilot", shipId: "p2", positions: ["pilot"] });
     await join("spectator", { name: "Watcher", spectator: true });
     await join("unseated", { name: "Revoked", shipId: "p1", positions: ["gunner"] });
-    room = server.colyseus.getRoomById(gmRoom.roomId) as unknown as BattleRoom;
+    room = server().colyseus.getRoomById(gmRoom.roomId) as unknown as BattleRoom;
     // A live connection whose seat is gone (as after a revoked seat): the room's defensive branch.
     (room as unknown as { host: { seats: { unbind(id: string): unknown } } }).host.seats.unbind(c.unseated.room.sessionId);
     assert.equal(c.spectator.seat!.role, "spectator");
     assert.equal(c.spectator.seat!.key, "", "a spectator gets no key");
   });
-  after(async () => { await server.close(); });
 
   const snapshot = () => JSON.stringify(room.engineState());
 

@@ -5,28 +5,26 @@
 // refused. Production limits; the stranger comes from 127.0.0.2, the table from 127.0.0.1.
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
-import { startServer, type TestServer } from "../support/server";
-import { gmAndPlayer } from "../support/battles";
-import { SeatClient } from "../support/seat-client";
-import { joinById } from "../support/raw-http";
+import { gmAndPlayer } from "../../harness/battles";
+import { SeatClient } from "../../harness/seat-client";
+import { joinById } from "../../harness/raw-http";
+import { useServer } from "../support/use-server";
 
 const PASSWORD = "sesame-open-1234";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("no stranger can lock a battle (seat-reservation abuse)", function () {
   this.timeout(120_000);
-  let server: TestServer;
-  before(async () => { server = await startServer({}, { humanLimits: true }); });
-  after(async () => { await server.close(); });
+  const server = useServer({}, { humanLimits: true });
 
   it("lets a player in with the right password 10 times out of 10, and the GM back in, while a stranger posts empty joins once a second", async () => {
-    const { gm, roomId } = await gmAndPlayer(server, { password: PASSWORD });
+    const { gm, roomId } = await gmAndPlayer(server(), { password: PASSWORD });
     const gmKey = (await gm.seated()).key;
     const stranger: number[] = [];
     let attacking = true;
     const attack = (async () => {
       while (attacking) {
-        const res = await joinById(server.port, roomId, {}, "127.0.0.2");
+        const res = await joinById(server().port, roomId, {}, "127.0.0.2");
         stranger.push(res.status);
         await sleep(1000);
       }
@@ -37,7 +35,7 @@ describe("no stranger can lock a battle (seat-reservation abuse)", function () {
       const results: string[] = [];
       for (let i = 0; i < 10; i++) {
         try {
-          const guest = new SeatClient(await server.sdk().joinById(roomId, { name: `Guest ${i}`, shipId: "p1", positions: ["gunner"], password: PASSWORD }), `guest-${i}`);
+          const guest = new SeatClient(await server().sdk().joinById(roomId, { name: `Guest ${i}`, shipId: "p1", positions: ["gunner"], password: PASSWORD }), `guest-${i}`);
           const seat = await guest.seated();
           results.push("seated");
           await guest.leave();
@@ -51,7 +49,7 @@ describe("no stranger can lock a battle (seat-reservation abuse)", function () {
         await sleep(1000);
       }
       assert.deepEqual(results, Array(10).fill("seated"));
-      const again = new SeatClient(await server.sdk().joinById(roomId, { gmKey }), "gm-again");
+      const again = new SeatClient(await server().sdk().joinById(roomId, { gmKey }), "gm-again");
       assert.equal((await again.seated()).role, "gm");
       await again.leave();
     } finally {

@@ -4,10 +4,10 @@ import path from "node:path";
 import fs from "node:fs";
 import os from "node:os";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { freePort } from "../support/server";
-import { SeatClient } from "../support/seat-client";
-import { NetSim } from "../support/netsim";
-import { twoShipOptions, ALL_ROLES } from "../support/battles";
+import { freePort } from "../../harness/ports";
+import { SeatClient } from "../../harness/seat-client";
+import { NetSim } from "../../harness/netsim";
+import { twoShipOptions, ALL_ROLES } from "../../harness/battles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ADMIN_PASSWORD = "built-entry-test-password";

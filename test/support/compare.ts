@@ -1,7 +1,7 @@
 // Compares what a client decoded with the server's battle, field by field, for what it may see.
 import assert from "node:assert/strict";
 import type { Battle } from "../../src/rules/model";
-import type { SeatClient } from "./seat-client";
+import type { SeatClient } from "../../harness/seat-client";
 
 const PUBLIC = ["name", "side", "className", "tons", "thrust", "destroyed", "escaped", "initiative", "evasive"] as const;
 const DETAIL = ["armour", "hull", "maxHull", "structure", "maxStructure", "reactionsLeft", "dodgeReady", "coordinationPool"] as const;

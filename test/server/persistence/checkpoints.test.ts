@@ -8,8 +8,8 @@ import { DiskBattleStore } from "../../../src/server/persistence/disk-store";
 import { RedisBattleStore } from "../../../src/server/persistence/redis-store";
 import { OwnershipLost, type BattleMeta, type BattleSnapshot, type BattleStore, type LogRecord } from "../../../src/server/persistence/types";
 import type { Battle } from "../../../src/rules/model";
-import { startRedis, type TestRedis } from "../../support/redis-server";
-import { tempDir } from "../../scale/helpers";
+import { startRedis, type TestRedis } from "../../../harness/redis-server";
+import { tempDir } from "../../../harness/cluster";
 
 const META = { options: { name: "t" }, seed: 1, createdAt: 0 } as unknown as BattleMeta;
 const chat = (text: string): LogRecord => ({ k: "chat", from: "g1", fromName: "GM", text, at: 0 });

@@ -3,11 +3,11 @@
 // at a time per battle, and check after each that a message which was not acknowledged changed
 // nothing in the engine state. Used by test/security/fuzz.test.ts and scripts/fuzz.ts.
 import type { Room } from "@colyseus/sdk";
-import { GM_MESSAGES, SHIP_MESSAGES, turnStamp, type AckReply, type ErrorReply, type SeatReply } from "../../src/commands";
-import type { BattleRoom } from "../../rooms/BattleRoom";
+import { GM_MESSAGES, SHIP_MESSAGES, turnStamp, type AckReply, type ErrorReply, type SeatReply } from "../src/commands";
+import type { BattleRoom } from "../rooms/BattleRoom";
 import type { TestServer } from "./server";
 import { withTimeout } from "./seat-client";
-import { addObserver } from "../../src/server/observers";
+import { addObserver } from "../src/server/observers";
 
 export interface FuzzOptions {
   messages: number;

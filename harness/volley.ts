@@ -2,8 +2,8 @@
 // (or launch) now, each at the first enemy it may legally hit. Legality comes from the same
 // precondition module the server validates with, so a scripted crew never sends a command the
 // server must refuse (a disabled turret, a dead power plant, a target out of reach).
-import { ROLES } from "../../src/rules/model";
-import { whyNot, type LegalBattle, type ShipCommand } from "../../src/engine/legal";
+import { ROLES } from "../src/rules/model";
+import { whyNot, type LegalBattle, type ShipCommand } from "../src/engine/legal";
 
 /** Bots and test crews hold every position of their ship; the GM does for NPC ships. */
 export const ALL_POSITIONS: readonly string[] = ROLES;

@@ -4,12 +4,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { startServer, freePort, type ServerProcess } from "../../loadtest/lib/server";
-import { SeatClient, type Reply } from "../support/seat-client";
-import { playTurn, firstEnemy } from "../support/bots";
-import { ALL_ROLES } from "../support/battles";
-import { replay } from "../../src/engine";
-import type { Battle } from "../../src/rules/model";
+import { startServerProcess, type ServerProcess } from "./server-process";
+import { freePort } from "./ports";
+import { SeatClient, type Reply } from "./seat-client";
+import { playTurn, firstEnemy } from "./play";
+import { ALL_ROLES } from "./battles";
+import { replay } from "../src/engine";
+import type { Battle } from "../src/rules/model";
 
 /** Short heartbeats so a dead process is noticed quickly in tests. */
 export const FAST_FAILOVER = { HEARTBEAT_MS: "200", HEARTBEAT_TTL_MS: "1000", DRAIN_TIMEOUT_SEC: "15", IDLE_TIMEOUT_SEC: "600" };
@@ -18,7 +19,7 @@ export interface Node { proc: ServerProcess; port: number; sdk(): ColyseusSDK }
 
 export async function startNode(env: Record<string, string>, port?: number): Promise<Node> {
   const p = port ?? await freePort();
-  const proc = await startServer({ port: p, env: { ...FAST_FAILOVER, LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? "warn", PUBLIC_ADDRESS: `127.0.0.1:${p}`, ...env } });
+  const proc = await startServerProcess({ port: p, env: { ...FAST_FAILOVER, LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? "warn", PUBLIC_ADDRESS: `127.0.0.1:${p}`, ...env } });
   return { proc, port: p, sdk: () => new ColyseusSDK(`ws://127.0.0.1:${p}`) };
 }
 

@@ -4,13 +4,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MACHINE_SPEED_LIMITS } from "../../src/server/config";
+import { MACHINE_SPEED_LIMITS } from "../src/server/config";
 import type { MemoryQuery, MemoryReply } from "./memory-probe";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
-
-// One free-port helper for tests and the runner.
-export { freePort } from "../../test/support/ports";
+export const ROOT = path.resolve(__dirname, "..");
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -40,7 +37,7 @@ function installExitHook() {
   process.on("exit", () => { for (const c of live) { try { c.kill("SIGKILL"); } catch { /* gone */ } } });
 }
 
-export async function startServer(opts: {
+export async function startServerProcess(opts: {
   port: number; env?: Record<string, string>; nodeArgs?: string[]; logFile?: string;
   /** Start with --expose-gc and ./memory-probe.ts over an IPC channel, for `memory()`. */
   memoryProbe?: boolean;

@@ -3,48 +3,44 @@
 // (crash, drain): once the SDK's own reconnection gives up, it rejoins the same battle id with its
 // seat key, retrying until the battle is back, and keeps its seat.
 import { ColyseusSDK, type Room } from "@colyseus/sdk";
-import type { AckReply, ErrorReply, SeatReply } from "../../src/commands";
-import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../../client/relocate";
+import { ProtocolSession, type AckReply, type ErrorReply, type SeatReply } from "../src/commands";
+import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../client/relocate";
 
 export type Reply = { kind: "ack"; ack: AckReply } | { kind: "error"; error: ErrorReply };
 
-let counter = 0;
+/** Numbers the clients of this process, so that no two of them ever send the same command id. */
+let clients = 0;
 
 export class SeatClient {
-  seat?: SeatReply;
   readonly errors: ErrorReply[] = [];
   readonly acks: AckReply[] = [];
   /** Times (ms since epoch) the seat was taken back after the battle moved. */
   readonly relocations: number[] = [];
   room: Room<any, any>;
-  private waiting = new Map<string, (r: Reply) => void>();
-  private seatWaiters: ((s: SeatReply) => void)[] = [];
+  private readonly session: ProtocolSession;
   private errorWaiters: (() => void)[] = [];
-  private stateWaiters = new Set<(state: any) => void>();
   private follow?: { hosts: () => string[]; deadlineMs: number };
   private relocating?: Promise<void>;
   private closed = false;
 
   constructor(room: Room<any, any>, readonly label: string) {
     this.room = room;
+    this.session = new ProtocolSession(`${label}-${++clients}`, {
+      onAck: (a) => this.acks.push(a),
+      onError: (e) => {
+        this.errors.push(e);
+        this.errorWaiters.splice(0).forEach((w) => w());
+      },
+    });
     this.attach(room);
   }
 
+  get seat(): SeatReply | undefined {
+    return this.session.seat;
+  }
+
   private attach(room: Room<any, any>) {
-    room.onMessage("seat", (s: SeatReply) => {
-      this.seat = s;
-      this.seatWaiters.splice(0).forEach((w) => w(s));
-    });
-    room.onMessage("ack", (a: AckReply) => {
-      this.acks.push(a);
-      this.settle(a.cid, { kind: "ack", ack: a });
-    });
-    room.onMessage("error", (e: ErrorReply) => {
-      this.errors.push(e);
-      if (e.cid) this.settle(e.cid, { kind: "error", error: e });
-      this.errorWaiters.splice(0).forEach((w) => w());
-    });
-    room.onStateChange((state: any) => { for (const w of [...this.stateWaiters]) w(state); });
+    this.session.attach(room);
     room.onLeave((code: number) => {
       if (room !== this.room || this.closed || !this.follow || isFinalClose(code)) return;
       this.relocating ??= this.rejoin(processIdOf(room)).finally(() => { this.relocating = undefined; });
@@ -99,17 +95,19 @@ export class SeatClient {
     return this.room.state;
   }
 
-  seated(timeoutMs = 5000): Promise<SeatReply> {
-    if (this.seat) return Promise.resolve(this.seat);
-    return withTimeout(new Promise((r) => this.seatWaiters.push(r)), timeoutMs, `${this.label}: no seat reply`);
+  async seated(timeoutMs = 5000): Promise<SeatReply> {
+    const seat = await this.session.seated(timeoutMs);
+    if (!seat) throw new Error(`${this.label}: no seat reply`);
+    return seat;
   }
 
   /** Sends a command and resolves with its ack or error reply. */
   command(type: string, payload: Record<string, unknown> = {}, timeoutMs = 5000): Promise<Reply> {
-    const cid = (payload.cid as string | undefined) ?? `${this.label}-${++counter}`;
-    const reply = new Promise<Reply>((resolve) => this.waiting.set(cid, resolve));
-    this.room.send(type, { ...payload, cid });
-    return withTimeout(reply, timeoutMs, `${this.label}: no reply to ${type} ${cid}`);
+    const { cid, reply } = this.session.request(type, payload, timeoutMs);
+    return reply.then((r) => {
+      if (r.kind === "timeout") throw new Error(`${this.label}: no reply to ${type} ${cid}`);
+      return r;
+    });
   }
 
   /** Resolves once `count` error replies have arrived in all (whatever their command id). */
@@ -123,34 +121,18 @@ export class SeatClient {
   }
 
   /** Resolves once the decoded state satisfies the predicate (across a move to another process too). */
-  until(predicate: (state: any) => boolean, timeoutMs = 5000, what = "state condition"): Promise<void> {
-    if (this.room.state && predicate(this.room.state)) return Promise.resolve();
-    let handler!: (state: any) => void;
-    return withTimeout(new Promise<void>((resolve) => {
-      handler = (state: any) => {
-        if (predicate(state)) {
-          this.stateWaiters.delete(handler);
-          resolve();
-        }
-      };
-      this.stateWaiters.add(handler);
-    }), timeoutMs, `${this.label}: timed out waiting for ${what}`).finally(() => this.stateWaiters.delete(handler));
+  async until(predicate: (state: any) => boolean, timeoutMs = 5000, what = "state condition"): Promise<void> {
+    if (!(await this.session.until(predicate, timeoutMs))) throw new Error(`${this.label}: timed out waiting for ${what}`);
   }
 
   async leave(): Promise<void> {
     this.closed = true;
+    this.session.close();
     // A connection already lost (its process killed or drained) has nobody to confirm a consented leave.
     if (!this.room.connection.isOpen) return;
     await this.room.leave(true).catch(() => undefined);
   }
 
-  private settle(cid: string, reply: Reply) {
-    const w = this.waiting.get(cid);
-    if (w) {
-      this.waiting.delete(cid);
-      w(reply);
-    }
-  }
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -1,5 +1,5 @@
 // Preloaded into a server child started by the load runner with `memoryProbe: true`
-// (node --expose-gc --import tsx --import <this file> src/index.ts; see ./server.ts). It answers
+// (node --expose-gc --import tsx --import <this file> src/index.ts; see ./server-process.ts). It answers
 // the runner over the IPC channel: forced garbage collection, then process.memoryUsage() and the
 // rooms still alive, so the runner can measure the live heap between batches of battles. It is
 // test equipment: production never loads it, and without an IPC channel it does nothing.
@@ -8,7 +8,7 @@
 // client joined is kept referenced after it is disposed (as a room registry that forgot to delete
 // would). test/load/leak.test.ts uses it to prove that the leak bound catches a real leak.
 import { matchMaker, type Room } from "@colyseus/core";
-import { addObserver } from "../../src/server/observers";
+import { addObserver } from "../src/server/observers";
 
 export interface MemoryQuery { type: "memory?"; id: number; gc: boolean }
 export interface MemoryReply {

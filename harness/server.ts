@@ -1,15 +1,14 @@
 // Boots the real server definition (the one `npm start` uses) on a free loopback port.
-import "../../src/server/polyfills";
+import "../src/server/polyfills";
 import { freePort } from "./ports";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { ColyseusSDK } from "@colyseus/sdk";
-import { createServer } from "../../src/app.config";
-import { loadConfig, MACHINE_SPEED_LIMITS, type Config } from "../../src/server/config";
+import { createServer } from "../src/app.config";
+import { loadConfig, MACHINE_SPEED_LIMITS, type Config } from "../src/server/config";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export { freePort };
 
 export interface TestServer {
   colyseus: ColyseusTestServer;
