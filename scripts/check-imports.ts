@@ -57,14 +57,6 @@ const NOT_SOURCE = new Set(["node_modules", "public", "dist", "data", "docs", "d
 
 export interface SourceFile { path: string; source: string }
 
-/**
- * Imports tolerated until a move under way elsewhere lands: the event bus (rooms/observers.ts),
- * the blocklist (rooms/blocklist.ts) and the admission verdict type move out of rooms/ into src/,
- * where their importers are. Delete each entry with that move: an entry whose import no longer
- * exists is itself reported, so the list cannot outlive it. Add nothing here.
- */
-export const PENDING_MOVES: string[] = [
-];
 
 const within = (file: string, entry: string) => file === entry || file.startsWith(entry + "/");
 
@@ -110,9 +102,8 @@ function resolveRel(fromFile: string, spec: string, exists: (p: string) => boole
  * The violations in a set of files: imports a layer may not make, files outside every layer, and
  * cycles in the layer graph. Relative imports are resolved against the same set of files.
  */
-export function check(files: SourceFile[], layers: Layer[] = LAYERS, pending: string[] = []): string[] {
+export function check(files: SourceFile[], layers: Layer[] = LAYERS): string[] {
   const known = new Set(files.map((f) => f.path));
-  const unusedPending = new Set(pending);
   const exists = (p: string) => known.has(p);
   const problems: string[] = [];
   const edges = new Map<string, Map<string, string>>(); // layer -> imported layer -> one example
@@ -125,8 +116,6 @@ export function check(files: SourceFile[], layers: Layer[] = LAYERS, pending: st
         continue;
       }
       const target = resolveRel(file.path, spec, exists);
-      const edge = `${file.path} -> ${target}`;
-      if (unusedPending.delete(edge) || pending.includes(edge)) continue;
       if (!layer.mayImport.some((allowed) => within(target, allowed))) {
         problems.push(`${file.path}: the ${layer.name} layer may not import ${target}`);
       }
@@ -138,7 +127,6 @@ export function check(files: SourceFile[], layers: Layer[] = LAYERS, pending: st
       }
     }
   }
-  for (const edge of unusedPending) problems.push(`${edge}: listed in PENDING_MOVES but no longer imported: delete the entry`);
   for (const cycle of cycles(edges)) {
     const names = [...cycle, cycle[0]!];
     const examples = cycle.map((from, i) => edges.get(from)!.get(names[i + 1]!)!);
@@ -197,7 +185,7 @@ function pathThrough(component: string[], edges: Map<string, Map<string, string>
 
 /** The violations in the repository as it is on disk. */
 export function violations(): string[] {
-  return check(repositoryFiles(), LAYERS, PENDING_MOVES);
+  return check(repositoryFiles(), LAYERS);
 }
 
 if (require.main === module) {
