@@ -1,8 +1,8 @@
 // Rebuilding a battle from its setup, seed and accepted commands (crash recovery, determinism).
 import { createDice, type SeededDice } from "../rules/dice";
 import type { Battle } from "../rules/model";
-import { apply } from "./apply";
 import { createBattle } from "./battle";
+import { applyWithHistory, createHistory } from "./history";
 import { BattleSetupError } from "./errors";
 import type { Actor, BattleSetup, Command } from "./types";
 
@@ -12,8 +12,10 @@ export interface ReplayStep { actor: Actor; cmd: Command }
 export function replayWithDice(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): { battle: Battle; dice: SeededDice } {
   const battle = createBattle(setup);
   const dice = createDice(seed);
+  // Undos in the log take back what they took back live: the history is rebuilt as it goes.
+  const history = createHistory();
   log.forEach((step, i) => {
-    const r = apply(battle, step.actor, step.cmd, dice);
+    const r = applyWithHistory(battle, history, step.actor, step.cmd, dice);
     if (!r.ok) throw new BattleSetupError("replayDiverged", `command ${i} (${step.cmd.type}) was rejected on replay: ${r.code}`);
   });
   return { battle, dice };

@@ -9,7 +9,8 @@ import { isShipClassKey } from "../data/ships";
 import { pairKey, SYSTEM_NAMES, type Battle, type Ship, type Turret } from "../rules/model";
 import { freeShipId, isAlive, otherSide, shipsOf } from "./battle";
 import { isShipCommand, neededRole, permission } from "./permissions";
-import type { Actor, Command, GmCommand, RejectCode, ShipCommand, SystemCommand } from "./types";
+import { isGmControlCommand, validateGmControl } from "./gm-control-validate";
+import type { Actor, Command, GmCommand, GmControlCommand, RejectCode, ShipCommand, SystemCommand } from "./types";
 
 export interface Reject { code: RejectCode; message: string }
 const no = (code: RejectCode, message: string): Reject => ({ code, message });
@@ -27,17 +28,19 @@ export function validate(battle: Battle, actor: Actor, cmd: Command): Reject | n
   if (denied) return denied;
   if (isShipCommand(cmd)) return validateShip(battle, cmd);
   if (cmd.type === "timeout" || cmd.type === "idleEnd") return validateSystem(battle, cmd);
-  return validateGm(battle, cmd as GmCommand);
+  if (isGmControlCommand(cmd)) return validateGmControl(battle, cmd);
+  return validateGm(battle, cmd as Exclude<GmCommand, GmControlCommand>);
 }
 
 function validateSystem(battle: Battle, cmd: SystemCommand): Reject | null {
   if (cmd.type === "idleEnd") return battle.phase === "ended" ? no("wrongPhase", "the battle has ended") : null;
   if (battle.phase !== "combat") return no("wrongPhase", "no turn is running");
   if (cmd.round !== battle.round || cmd.turnIndex !== battle.turnIndex) return no("stale", "that turn has already ended");
+  if (battle.paused) return no("wrongPhase", "the GM has paused the turn clock");
   return null;
 }
 
-function validateGm(battle: Battle, cmd: GmCommand): Reject | null {
+function validateGm(battle: Battle, cmd: Exclude<GmCommand, GmControlCommand>): Reject | null {
   switch (cmd.type) {
     case "start": {
       if (battle.phase !== "setup") return no("wrongPhase", "the battle has already started");
