@@ -11,7 +11,8 @@ import {
   type CreateOptions, type ErrorCode, type ErrorReply, type AckReply, type SeatReply,
   type ShipMessageName, type GmMessageName, turnStamp,
 } from "../src/commands";
-import { createBattle, apply, activeShipId } from "../src/engine";
+import { createBattle, applyWithHistory, createHistory, activeShipId } from "../src/engine";
+import { AbsentSeats, gmActRefusal, gmControlCommand } from "../src/battle/gm-control";
 import type { Actor, Command, ShipCommand } from "../src/engine/types";
 import { createDice, type SeededDice } from "../src/rules/dice";
 import type { Battle, LogEntry } from "../src/rules/model";
@@ -33,7 +34,7 @@ import type { BattleKeeper, HostedBattle } from "../src/server/persistence/keepe
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type SeatRecord, type StoredBattle } from "../src/server/persistence/types";
 import { DurableOutbox } from "../src/server/persistence/outbox";
 
-export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS"
+export type BattleRoomSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "SEAT_RELEASE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS"
   | "MAX_MESSAGES_PER_SEC" | "IDS_BLOCK_SEC" | "IDS_BLOCK_IP"> & GuardSettings;
 
 /** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
@@ -70,6 +71,10 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   override state = new BattleState();
 
   private battle!: Battle;
+  /** The last commands' battles, for the GM's undo (src/engine/history.ts). */
+  private history = createHistory();
+  /** Absent players' seats waiting to free themselves (SEAT_RELEASE_SEC). */
+  private absent!: AbsentSeats;
   private dice!: SeededDice;
   private seed = 0;
   private options!: CreateOptions;
@@ -77,7 +82,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private password: string | undefined;
   /** Set once by the server configuration; Colyseus merges defineRoom() defaults into client options, so settings travel here. */
   static settings: BattleRoomSettings = {
-    IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, PATCH_RATE_MS: 50, METRICS_SAMPLE_MS: 5000,
+    IDLE_TIMEOUT_SEC: 300, RECONNECT_GRACE_SEC: 60, SEAT_RELEASE_SEC: 60, PATCH_RATE_MS: 50, METRICS_SAMPLE_MS: 5000,
     MAX_MESSAGES_PER_SEC: 40, IDS_BLOCK_SEC: 600, IDS_BLOCK_IP: true, ...DEFAULT_GUARD,
   };
   private settings = BattleRoom.settings;
@@ -164,7 +169,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       const seq = ++this.outbox.seq;
       if (rec.k === "cmd") {
         // The rules are deterministic: the same commands on the same dice give the same battle.
-        const r = apply(this.battle, rec.actor, rec.cmd, this.dice);
+        const r = applyWithHistory(this.battle, this.history, rec.actor, rec.cmd, this.dice);
         if (!r.ok) throw new Error(`battle ${stored.id}: record ${seq} (${rec.cmd.type}) was rejected on replay: ${r.code}`);
         this.commandLog.push({ actor: rec.actor, cmd: rec.cmd });
         this.fullLog.push(...r.events);
@@ -194,6 +199,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     this.keeper?.hosted.set(this.roomId, this);
     this.begin();
+    for (const seat of this.seats.players) this.absent.gone(seat.seatId);
     // Nobody is connected yet: the room waits for its clients (the idle timeout still applies).
     this.autoDispose = false;
     if (!this.seats.gm) void this.lock();
@@ -219,6 +225,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
     this.maxMessagesPerSecond = this.settings.MAX_MESSAGES_PER_SEC;
     this.guard = new Guard(this.settings);
+    this.absent = new AbsentSeats(this.settings.SEAT_RELEASE_SEC * 1000, (fn, ms) => this.clock.setTimeout(fn, ms), (id) => this.freeSeat(id));
     this.blocklist = new Blocklist(this.presence);
     this.log = logger.child({ room: this.roomId });
     this.state.name = this.options.name;
@@ -322,6 +329,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     // reload, or the client's rejoin once its quick reconnection attempts gave up) is that client back.
     const held = seat.sessionId && seat.sessionId !== client.sessionId ? this.graces.get(seat.sessionId) : undefined;
     this.seats.bind(seat, client.sessionId);
+    this.absent.back(seat.seatId);
     this.patchMeter.attach(client);
     this.watchTransport(client);
     client.userData = { seatId: seat.seatId, ip: auth.ip };
@@ -337,6 +345,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     member.connected = true;
     const reply: SeatReply = { seatId: seat.seatId, role: seat.role, key: seat.key, shipId: seat.shipId, positions: seat.positions };
     client.send("seat", reply);
+    if (seat.role === "gm") this.sendSpectators();
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
     notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId: client.sessionId, ip: auth.ip });
@@ -372,6 +381,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     client.view = new StateView();
     const reply: SeatReply = { seatId: spectator.id, role: "spectator", key: "", shipId: "", positions: [] };
     client.send("seat", reply);
+    this.sendSpectators();
     this.log.info("spectator joined", { seat: spectator.id });
     notify("joined", { roomId: this.roomId, seat: { seatId: spectator.id, role: "spectator", shipId: "" }, sessionId: client.sessionId, ip });
   }
@@ -418,12 +428,14 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.transportErrors.delete(client.sessionId);
     if (this.spectators.delete(client.sessionId)) {
       this.guard.forget(client.sessionId);
+      this.sendSpectators();
       notify("left", { roomId: this.roomId, seat: { seatId: client.userData?.seatId ?? "", role: "spectator", shipId: "" }, sessionId: client.sessionId });
       return;
     }
     const seat = this.seats.unbind(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
+    if (seat && seat.role === "player" && !seat.sessionId && this.seats.all().includes(seat)) this.absent.gone(seat.seatId);
     this.updateMetadata();
     notify("left", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId: client.sessionId });
   }
@@ -522,7 +534,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     const { cid, v, ...fields } = parsed.data as { cid: string; v?: number } & Record<string, unknown>;
     const cmd = { type: type.slice("space:".length), shipId: seat.shipId, ...fields } as ShipCommand;
-    this.run(client, seat, type, cid, v, { kind: "crew", shipId: seat.shipId, roles: seat.positions }, cmd);
+    // Ending the turn is the captain's call when a connected crew member holds the position (docs/rules.md).
+    const captainAboard = this.seats.players.some((p) => p !== seat && p.shipId === seat.shipId && p.sessionId && !this.graces.has(p.sessionId) && p.positions.includes("captain"));
+    this.run(client, seat, type, cid, v, { kind: "crew", shipId: seat.shipId, roles: seat.positions, ...(captainAboard ? { captainAboard } : {}) }, cmd);
   }
 
   private onGmMessage(client: BattleClient, seat: Seat, type: GmMessageName, payload: unknown) {
@@ -537,8 +551,18 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       case "gm:end": { const m = msg as z.infer<typeof GM_MESSAGES["gm:end"]>; cmd = { type: "end", winner: m.winner, reason: m.reason }; break; }
       case "gm:addShip": cmd = { type: "addShip", ship: (msg as z.infer<typeof GM_MESSAGES["gm:addShip"]>).ship }; break;
       case "gm:removeShip": cmd = { type: "removeShip", shipId: (msg as z.infer<typeof GM_MESSAGES["gm:removeShip"]>).shipId }; break;
-      case "gm:act": { const m = msg as z.infer<typeof GM_MESSAGES["gm:act"]>; cmd = { ...m.command, shipId: m.shipId } as ShipCommand; break; }
-      default: return;
+      case "gm:act": {
+        const m = msg as z.infer<typeof GM_MESSAGES["gm:act"]>;
+        cmd = { ...m.command, shipId: m.shipId } as ShipCommand;
+        const refusal = gmActRefusal(cmd, this.battle.ships[m.shipId]?.side === "players", this.crewConnected(m.shipId));
+        if (refusal) return this.reject(client, type, "seatInUse", refusal, msg.cid, seat);
+        break;
+      }
+      default: {
+        const control = gmControlCommand(type, msg);
+        if (!control) return;
+        cmd = control;
+      }
     }
     this.run(client, seat, type, msg.cid, "v" in msg ? msg.v : undefined, { kind: "gm" }, cmd);
   }
@@ -548,20 +572,51 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     if (this.answeredBefore(client, gm, msg.cid)) return;
     const seat = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
     if (!seat) return this.reject(client, "gm:releaseSeat", "unknownSeat", `no player seat '${msg.seatId}'`, msg.cid, gm);
-    if (seat.sessionId) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
+    // A player whose page closed is within the reconnection grace: absent too, so releasable.
+    if (seat.sessionId && !this.graces.has(seat.sessionId)) return this.reject(client, "gm:releaseSeat", "seatInUse", "the player is connected; only an absent player's seat can be released", msg.cid, gm);
     if (this.frozen) return this.reject(client, "gm:releaseSeat", "unavailable", "the battle is moving to another server", msg.cid);
-    this.seats.remove(seat.seatId);
-    this.replies.delete(seat.seatId);
     const ack: AckReply = { cid: msg.cid, type: "gm:releaseSeat", version: this.battle.version, events: 0 };
     this.remember(gm, msg.cid, { kind: "ack", reply: ack });
-    this.outbox.commit({ k: "unseat", seatId: seat.seatId, by: gm.seatId, cid: msg.cid }, () => {
+    this.freeSeat(seat.seatId, { gm, cid: msg.cid, done: () => {
+      client.send("ack", ack);
+      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(gm), ip: client.userData?.ip, type: "gm:releaseSeat", cid: msg.cid });
+    } });
+  }
+
+  /** Frees a player seat: by the GM (gm:releaseSeat), or by itself once its player is gone past SEAT_RELEASE_SEC. */
+  private freeSeat(seatId: string, by?: { gm: Seat; cid: string; done: () => void }) {
+    const seat = this.seats.all().find((s) => s.seatId === seatId && s.role === "player");
+    if (!seat || this.frozen) return;
+    const held = seat.sessionId ? this.graces.get(seat.sessionId) : undefined;
+    this.absent.back(seat.seatId);
+    this.seats.remove(seat.seatId);
+    this.replies.delete(seat.seatId);
+    // Nobody will come back to the held connection: end its grace now.
+    held?.reject?.(new Error("the seat was released"));
+    this.outbox.commit({ k: "unseat", seatId: seat.seatId, ...(by ? { by: by.gm.seatId, cid: by.cid } : {}) }, () => {
       this.state.crew.delete(seat.seatId);
       this.updateMetadata();
+      // The active player ship, now crewed by nobody, passes its turn at once (afterTurnChange).
+      if (activeShipId(this.battle) === seat.shipId && !this.seats.crewedShips().has(seat.shipId)) {
+        this.turnSeen = "";
+        this.afterTurnChange();
+      }
       this.broadcastPatch();
-      client.send("ack", ack);
-      this.log.info("seat released by the GM", { seat: seat.seatId, ship: seat.shipId });
-      notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(gm), ip: client.userData?.ip, type: "gm:releaseSeat", cid: msg.cid });
+      by?.done();
+      this.log.info(by ? "seat released by the GM" : "seat of an absent player released", { seat: seat.seatId, ship: seat.shipId });
     });
+  }
+
+  /** Whether a crew member of this ship is connected now (not dropped, not within the grace). */
+  private crewConnected(shipId: string): boolean {
+    return this.seats.players.some((p) => p.shipId === shipId && p.sessionId !== null && !this.graces.has(p.sessionId));
+  }
+
+  /** The GM sees who is watching: names and ids of the spectators, sent on every change. */
+  private sendSpectators() {
+    const gm = this.seats.gm;
+    const client = gm?.sessionId ? this.clients.getById(gm.sessionId) : undefined;
+    client?.send("spectators", { spectators: [...this.spectators.values()].map((v) => ({ id: v.id, name: v.name })) });
   }
 
   /** A chat line is a command like any other: logged, then shown and acknowledged; a re-sent cid shows nothing twice. */
@@ -600,7 +655,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const phaseBefore = this.battle.phase;
     // The in-memory engine is authoritative and applies commands strictly in arrival order;
     // what a command changed is published only once its log record is durable.
-    const result = apply(this.battle, actor, cmd, this.dice);
+    const result = applyWithHistory(this.battle, this.history, actor, cmd, this.dice);
     if (!result.ok) {
       if (origin) this.reject(origin.client, origin.type, result.code, result.message, origin.cid, origin.seat);
       return result;
@@ -719,12 +774,13 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   // ---- turns, timers, views --------------------------------------------------------------
 
   private afterTurnChange() {
-    const key = `${this.battle.phase}:${this.battle.round}:${this.battle.turnIndex}`;
+    const key = `${this.battle.phase}:${this.battle.round}:${this.battle.turnIndex}:${this.battle.paused === true}`;
     if (key === this.turnSeen) return;
     this.turnSeen = key;
     this.turnTimer?.clear();
     this.turnTimer = undefined;
-    if (this.battle.phase !== "combat") {
+    // Paused by the GM: no clock runs; on resume the turn gets its full time again.
+    if (this.battle.phase !== "combat" || this.battle.paused) {
       this.state.turnEndsAt = 0;
       return;
     }

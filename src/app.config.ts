@@ -50,6 +50,7 @@ export function createServer(config: Config, opts: { gracefulShutdown?: boolean 
   BattleRoom.settings = {
     IDLE_TIMEOUT_SEC: config.IDLE_TIMEOUT_SEC,
     RECONNECT_GRACE_SEC: config.RECONNECT_GRACE_SEC,
+    SEAT_RELEASE_SEC: config.SEAT_RELEASE_SEC,
     PATCH_RATE_MS: config.PATCH_RATE_MS,
     METRICS_SAMPLE_MS: config.METRICS_SAMPLE_MS,
     MAX_MESSAGES_PER_SEC: config.MAX_MESSAGES_PER_SEC,
