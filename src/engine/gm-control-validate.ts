@@ -32,8 +32,9 @@ export function validateGmControl(battle: Battle, cmd: GmControlCommand): Reject
     case "skipTurn":
       return battle.phase === "combat" ? null : no("wrongPhase", "no turn is running");
     case "undo":
-      // Whether there is a command to take back is the history's question (history.ts).
-      return battle.phase === "ended" ? no("wrongPhase", "the battle has ended") : null;
+      // Whether there is a command to take back is the history's question (history.ts). A battle
+      // ended by a shot or by the GM can be taken back; one closed for idleness cannot.
+      return battle.result?.reason === "idle" ? no("wrongPhase", "the battle was closed for idleness") : null;
     case "adjust":
       return validateAdjust(battle, cmd);
   }

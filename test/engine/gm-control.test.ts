@@ -174,6 +174,17 @@ describe("the GM in control (engine)", () => {
     assert.equal(code(apply(t.battle, GM, { type: "undo" }, t.dice)), "nothingToUndo", "apply() alone keeps no history");
   });
 
+  it("takes back the end of a battle, but not a battle closed for idleness", () => {
+    const t = table(23);
+    must(t.send(GM, { type: "start" }));
+    must(t.send(GM, { type: "end", winner: "draw", reason: "gm" }));
+    must(t.send(GM, { type: "undo" }));
+    assert.equal(t.battle.phase, "combat");
+    assert.equal(t.battle.result, null);
+    must(t.send(SYSTEM, { type: "idleEnd" }));
+    assert.equal(code(t.send(GM, { type: "undo" })), "wrongPhase");
+  });
+
   it(`takes back at most the last ${UNDO_DEPTH} commands, and never the clock's pause`, () => {
     const t = table(22);
     must(t.send(GM, { type: "start" }));
