@@ -97,6 +97,23 @@ describe("the GM in control (room)", function () {
     await next.leave(); await gm.leave();
   });
 
+  it("lets only the captain end the ship's turn while a connected captain is aboard", async () => {
+    const gm = new SeatClient(await server.sdk().create("battle", twoShipOptions({ turnTimeoutSec: 600 })), "gm");
+    await gm.seated();
+    const gunner = new SeatClient(await server.sdk().joinById(gm.room.roomId, { name: "Gunner", shipId: "p1", positions: ["gunner"] }), "gunner");
+    await gunner.seated();
+    const captain = new SeatClient(await server.sdk().joinById(gm.room.roomId, { name: "Captain", shipId: "p1", positions: ["captain", "pilot"] }), "captain");
+    await captain.seated();
+    assert.equal(code(await gm.command("gm:start")), "ack");
+    if (gm.state.activeShipId !== "p1") assert.equal(code(await gm.command("gm:act", { shipId: "n1", command: { type: "endTurn" } })), "ack");
+    await gunner.until((s) => s.activeShipId === "p1", 5000, "p1's turn");
+    assert.equal(code(await gunner.command("space:endTurn", { v: turnStamp(gunner.state) })), "forbidden");
+    await captain.leave();
+    await gm.until((s) => ![...s.crew.values()].some((c: { name: string; connected: boolean }) => c.name === "Captain" && c.connected), 5000, "the captain gone");
+    assert.equal(code(await gunner.command("space:endTurn", { v: turnStamp(gunner.state) })), "ack", "no captain at the table: any crew member");
+    await gunner.leave(); await gm.leave();
+  });
+
   it("tells the GM who is watching", async () => {
     const { gm, player, roomId } = await gmAndPlayer(server, { allowSpectators: true });
     const watcher = new SeatClient(await server.sdk().joinById(roomId, { name: "Onlooker", spectator: true }), "watcher");
