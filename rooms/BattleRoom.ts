@@ -199,7 +199,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     this.keeper?.hosted.set(this.roomId, this);
     this.begin();
-    for (const seat of this.seats.players) this.absent.gone(seat.seatId);
+    // Nobody is connected yet: each player has the reconnection grace, then SEAT_RELEASE_SEC, to come back.
+    for (const seat of this.seats.players) this.absent.gone(seat.seatId, this.settings.RECONNECT_GRACE_SEC * 1000);
     // Nobody is connected yet: the room waits for its clients (the idle timeout still applies).
     this.autoDispose = false;
     if (!this.seats.gm) void this.lock();

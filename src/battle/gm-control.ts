@@ -45,13 +45,16 @@ export class AbsentSeats {
     private readonly release: (seatId: string) => void,
   ) {}
 
-  /** The seat's last connection is gone for good (its grace ended): it frees itself after the delay. */
-  gone(seatId: string): void {
+  /**
+   * The seat's last connection is gone for good (its grace ended): it frees itself after the delay,
+   * plus `extraMs` (a restored battle gives its players the reconnection grace first).
+   */
+  gone(seatId: string, extraMs = 0): void {
     this.back(seatId);
     this.timers.set(seatId, this.setTimer(() => {
       this.timers.delete(seatId);
       this.release(seatId);
-    }, this.delayMs));
+    }, this.delayMs + extraMs));
   }
 
   /** The seat was taken back with its key, or freed otherwise: no release. */
