@@ -199,9 +199,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
     this.keeper?.hosted.set(this.roomId, this);
     this.begin();
-    // Nobody is connected yet: each player has the reconnection grace, then SEAT_RELEASE_SEC, to come back.
+    // Nobody is connected yet: the room waits for its clients (the idle timeout still applies), and
+    // each player has the reconnection grace, then SEAT_RELEASE_SEC, to come back to the seat.
     for (const seat of this.seats.players) this.absent.gone(seat.seatId, this.settings.RECONNECT_GRACE_SEC * 1000);
-    // Nobody is connected yet: the room waits for its clients (the idle timeout still applies).
     this.autoDispose = false;
     if (!this.seats.gm) void this.lock();
     this.log.info("battle restored", { records: stored.records.length, commands: this.commandLog.length, round: this.battle.round, version: this.battle.version });
