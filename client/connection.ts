@@ -68,6 +68,9 @@ export class BattleSession {
   seat?: SeatReply;
   status: ConnectionStatus = { kind: "connected" };
   readonly errors: ErrorReply[] = [];
+  /** Who is watching (sent to the GM only, on every change). */
+  spectators: { id: string; name: string }[] = [];
+  private spectatorListeners = new Set<Listener<{ id: string; name: string }[]>>();
   private stateListeners = new Set<Listener<any>>();
   private statusListeners = new Set<Listener<ConnectionStatus>>();
   private seatListeners = new Set<Listener<SeatReply>>();
@@ -100,6 +103,10 @@ export class BattleSession {
       this.seatListeners.forEach((l) => l(s));
     });
     room.onMessage("ack", (a: AckReply) => this.ackListeners.forEach((l) => l(a)));
+    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => {
+      this.spectators = m.spectators;
+      this.spectatorListeners.forEach((l) => l(m.spectators));
+    });
     room.onMessage("error", (e: ErrorReply) => {
       this.errors.push(e);
       this.errorListeners.forEach((l) => l(e));
@@ -206,6 +213,7 @@ export class BattleSession {
   }
 
   onState(l: Listener<any>): void { this.stateListeners.add(l); }
+  onSpectators(l: Listener<{ id: string; name: string }[]>): void { this.spectatorListeners.add(l); }
   onStatus(l: Listener<ConnectionStatus>): void { this.statusListeners.add(l); l(this.status); }
   onSeat(l: Listener<SeatReply>): void { this.seatListeners.add(l); if (this.seat) l(this.seat); }
   onError(l: Listener<ErrorReply>): void { this.errorListeners.add(l); }

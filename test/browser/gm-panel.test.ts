@@ -39,6 +39,9 @@ describe("web client GM panel and chat (Chromium)", function () {
     await gm.page.locator('[data-testid="battle-view"][data-phase="combat"]').waitFor();
     await byId(gm.page, "gm-remove-ship").selectOption("n2");
     await byId(gm.page, "gm-remove").click();
+    // A destructive action asks once more before it is sent.
+    assert.equal(await byId(gm.page, "gm-remove-ask").count(), 1);
+    await byId(gm.page, "gm-remove-confirm").click();
     // In combat a removed ship stays in the state (escaped) with a log entry saying it left.
     await eventually(async () => (await texts(gm.page, '[data-testid="log-entry"]')).some((t) => /leaves the battle/.test(t)), "the removal in the log");
     await eventually(async () => JSON.stringify(await optionValues(gm.page, "gm-remove-ship")) === JSON.stringify(["n1", "p1"]),

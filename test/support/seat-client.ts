@@ -14,6 +14,8 @@ export class SeatClient {
   seat?: SeatReply;
   readonly errors: ErrorReply[] = [];
   readonly acks: AckReply[] = [];
+  /** The last `spectators` list the server sent (the GM only). */
+  spectators?: { id: string; name: string }[];
   /** Times (ms since epoch) the seat was taken back after the battle moved. */
   readonly relocations: number[] = [];
   room: Room<any, any>;
@@ -35,6 +37,7 @@ export class SeatClient {
       this.seat = s;
       this.seatWaiters.splice(0).forEach((w) => w(s));
     });
+    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => { this.spectators = m.spectators; });
     room.onMessage("ack", (a: AckReply) => {
       this.acks.push(a);
       this.settle(a.cid, { kind: "ack", ack: a });
