@@ -56,22 +56,49 @@ export function applyWithHistory(battle: Battle, history: BattleHistory, actor: 
   return result;
 }
 
+/** For each undo among commands [0, upto): the index of the command it took back (bookkeeping only). */
+function undoTargets(commands: readonly HistoryStep[], upto: number): Map<number, number> {
+  const stack: number[] = [];
+  const targets = new Map<number, number>();
+  for (let i = 0; i < upto; i++) {
+    const type = commands[i]!.cmd.type;
+    if (type === "undo") targets.set(i, stack.pop()!);
+    else if (!NOT_UNDOABLE.has(type)) {
+      stack.push(i);
+      if (stack.length > UNDO_DEPTH) stack.shift();
+    }
+  }
+  return targets;
+}
+
+interface Kept { before: Battle; seqs: [number, number] | null }
+
 /**
- * The battle after commands [0, k) of the history, replayed from the setup and the seed on dice of
- * its own. Undos among them take back what they took back live (their own rebuilds, recursively).
+ * Replays commands [0, upto) from the setup and the seed, on dice of its own, in one pass: the
+ * battle is copied only before the commands some undo takes back (those among them, and `also`),
+ * so undos in the log cost a copy each, not a replay each. Returns the copies kept.
  */
-export function rebuildBefore(history: BattleHistory, k: number): { battle: Battle; dice: Dice } {
+function rebuild(history: BattleHistory, upto: number, also?: number): { battle: Battle; kept: Map<number, Kept> } {
+  const targets = undoTargets(history.commands, upto);
+  const wanted = new Set(targets.values());
+  if (also !== undefined) wanted.add(also);
   const battle = createBattle(history.setup);
   const dice = createDice(history.seed);
-  const commands: HistoryStep[] = [];
-  const inner: BattleHistory = { setup: history.setup, seed: history.seed, commands, undoable: [] };
-  for (let i = 0; i < k; i++) {
+  const kept = new Map<number, Kept>();
+  for (let i = 0; i < upto; i++) {
     const step = history.commands[i]!;
-    const r = applyWithHistory(battle, inner, step.actor, step.cmd, dice);
+    if (step.cmd.type === "undo") {
+      // Validated when it was accepted; the same undo again, from the copy kept.
+      const target = targets.get(i)!;
+      putBack(battle, kept.get(target)!, history.commands[target]!);
+      continue;
+    }
+    const before = wanted.has(i) ? structuredClone(battle) : undefined;
+    const r = apply(battle, step.actor, step.cmd, dice);
     if (!r.ok) throw new Error(`undo: command ${i} (${step.cmd.type}) was rejected on rebuild: ${r.code}`);
-    commands.push(step);
+    if (before) kept.set(i, { before, seqs: r.events.length ? [r.events[0]!.seq, r.events.at(-1)!.seq] : null });
   }
-  return { battle, dice };
+  return { battle, kept };
 }
 
 function undo(battle: Battle, history: BattleHistory, actor: Actor): ApplyResult {
@@ -80,33 +107,29 @@ function undo(battle: Battle, history: BattleHistory, actor: Actor): ApplyResult
   if (reject) return { ok: false, code: reject.code, message: reject.message };
   const k = history.undoable.at(-1);
   if (k === undefined) return { ok: false, code: "nothingToUndo", message: `nothing left to undo (at most the last ${UNDO_DEPTH} commands)` };
-  const undone = history.commands[k]!;
-  const rebuilt = rebuildBefore(history, k);
+  // Replayed through command k itself, to know the log entries it made; the copy before it is the result.
+  const { kept } = rebuild(history, k + 1, k);
   history.undoable.pop();
-  const seqs = entriesOf(rebuilt, undone);
+  return { ok: true, events: putBack(battle, kept.get(k)!, history.commands[k]!) };
+}
+
+/** The battle as it was before the undone command, in place, but for what only moves forward; the undo's log entry. */
+function putBack(battle: Battle, kept: Kept, undone: HistoryStep): LogEntry[] {
   const { logSeq, version, nextId, paused } = battle;
   const what = describe(battle, undone);
   // In place: whoever holds this battle object keeps holding the battle.
   for (const key of Object.keys(battle)) delete (battle as unknown as Record<string, unknown>)[key];
-  Object.assign(battle, rebuilt.battle);
+  Object.assign(battle, structuredClone(kept.before));
   battle.logSeq = logSeq;
   battle.nextId = Math.max(nextId, battle.nextId);
   if (paused) battle.paused = true;
   else delete battle.paused;
   const events: LogEntry[] = [];
+  const { seqs } = kept;
   const entries = seqs ? (seqs[0] === seqs[1] ? ` (log entry ${seqs[0]})` : ` (log entries ${seqs[0]}–${seqs[1]})`) : "";
   emit(battle, events, { actor: "gm", action: "undo", dice: [], modifiers: [], result: `GM correction: ${what} undone${entries}` });
   battle.version = version + 1;
-  return { ok: true, events };
-}
-
-/**
- * The log entries the undone command made: it is applied once more to a copy of the rebuilt
- * battle, on the rebuild's dice, which stand where the live dice stood before it (determinism).
- */
-function entriesOf(rebuilt: { battle: Battle; dice: Dice }, step: HistoryStep): [number, number] | null {
-  const r = apply(structuredClone(rebuilt.battle), step.actor, step.cmd, rebuilt.dice);
-  return r.ok && r.events.length ? [r.events[0]!.seq, r.events.at(-1)!.seq] : null;
+  return events;
 }
 
 const LABELS: Record<string, string> = {
