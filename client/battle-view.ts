@@ -59,7 +59,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     (s) => [json(s.ships), json(s.ranges), myShipId(), s.activeShipId, json(s.crew)],
     (s) => shipCards(s, myShipId(), opts.catalogue), "ships-panel");
   const controls = section(session.role === "gm" ? "Game master" : session.role === "spectator" ? "Spectating" : "Your actions", session.role === "gm" ? "gm-panel" : "actions-panel",
-    (s) => [json(s.ships), json(s.ranges), s.phase, s.round, s.turnIndex, s.activeShipId, seat?.positions, gmTick],
+    (s) => [json(s.ships), json(s.ranges), s.phase, s.round, s.turnIndex, s.activeShipId, seat?.positions, gmTick, s.paused, role() === "gm" ? json(s.crew) : ""],
     (s) => {
       if (role() === "gm") return gmPanel({ state: s, session, catalogue: opts.catalogue, refresh: () => rerender(true) });
       if (role() === "spectator") return h("p", { class: "muted", testid: "spectator-note" }, "You are watching: spectators see what every table sees and cannot act or chat.");

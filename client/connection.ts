@@ -83,6 +83,9 @@ const FORGET_COMMAND_MS = 120_000;
 export class BattleSession {
   status: ConnectionStatus = { kind: "connected" };
   readonly errors: ErrorReply[] = [];
+  /** Who is watching (sent to the GM only, on every change). */
+  spectators: { id: string; name: string }[] = [];
+  private spectatorListeners = new Set<Listener<{ id: string; name: string }[]>>();
   private stateListeners = new Set<Listener<any>>();
   private statusListeners = new Set<Listener<ConnectionStatus>>();
   private seatListeners = new Set<Listener<SeatReply>>();
@@ -125,6 +128,11 @@ export class BattleSession {
     room.reconnection.maxRetries = 5;
     room.reconnection.minUptime = 0; // a seat resumed just after a reload must reconnect too
     this.protocol.attach(room);
+    // The GM's list of who is watching (not a reply: it comes whenever a spectator joins or leaves).
+    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => {
+      this.spectators = m.spectators;
+      this.spectatorListeners.forEach((l) => l(m.spectators));
+    });
     room.onStateChange((state: any) => this.stateListeners.forEach((l) => l(state)));
     room.onDrop(() => {
       this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries, offline: offline() });
@@ -228,6 +236,7 @@ export class BattleSession {
   }
 
   onState(l: Listener<any>): void { this.stateListeners.add(l); }
+  onSpectators(l: Listener<{ id: string; name: string }[]>): void { this.spectatorListeners.add(l); }
   onStatus(l: Listener<ConnectionStatus>): void { this.statusListeners.add(l); l(this.status); }
   onSeat(l: Listener<SeatReply>): void { this.seatListeners.add(l); if (this.seat) l(this.seat); }
   onError(l: Listener<ErrorReply>): void { this.errorListeners.add(l); }

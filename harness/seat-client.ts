@@ -14,6 +14,8 @@ let clients = 0;
 export class SeatClient {
   readonly errors: ErrorReply[] = [];
   readonly acks: AckReply[] = [];
+  /** The last `spectators` list the server sent (the GM only). */
+  spectators?: { id: string; name: string }[];
   /** Times (ms since epoch) the seat was taken back after the battle moved. */
   readonly relocations: number[] = [];
   room: Room<any, any>;
@@ -41,6 +43,7 @@ export class SeatClient {
 
   private attach(room: Room<any, any>) {
     this.session.attach(room);
+    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => { this.spectators = m.spectators; });
     room.onLeave((code: number) => {
       if (room !== this.room || this.closed || !this.follow || isFinalClose(code)) return;
       this.relocating ??= this.rejoin(processIdOf(room)).finally(() => { this.relocating = undefined; });

@@ -91,6 +91,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       now: () => Date.now(),
       setTimeout: (fn, ms) => this.clock.setTimeout(fn, ms),
       send: (sessionId, type, body) => this.clients.getById(sessionId)?.send(type, body),
+      endGrace: (sessionId) => this.graces.get(sessionId)?.reject?.(new Error("the seat was released")),
       publish: (change) => this.publish(change),
       kick: (sessionId) => this.clients.getById(sessionId)?.leave(CLOSE_BLOCKED, "blocked for repeated invalid or refused messages"),
       metadata: (meta) => { void this.setMetadata(meta); },
@@ -161,7 +162,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   override onReconnect(client: BattleClient) {
-    const info = this.host.infoOf(client.sessionId);
+    const info = this.host.reconnected(client.sessionId);
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = true;
     this.patchMeter.attach(client);

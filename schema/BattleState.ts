@@ -117,6 +117,7 @@ export class BattleState extends Schema {
   @type("string") activeShipId = "";
   @type("float64") turnEndsAt = 0;     // epoch ms when the active turn times out
   @type("uint16") turnTimeoutSec = 30;
+  @type("boolean") paused = false;     // the GM paused the turn clock (turnEndsAt is 0 meanwhile)
   @type("uint32") version = 0;
   @type(["string"]) order = new ArraySchema<string>();
   @type({ map: ShipState }) ships = new MapSchema<ShipState>();

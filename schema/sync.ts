@@ -21,6 +21,7 @@ export function syncBattle(state: BattleState, battle: Battle, activeShipId: str
   state.turnIndex = battle.turnIndex;
   state.activeShipId = activeShipId;
   state.version = battle.version;
+  state.paused = battle.paused === true;
   syncStrings(state.order, battle.order);
 
   for (const id of [...state.ships.keys()]) if (!battle.ships[id]) state.ships.delete(id);

@@ -7,7 +7,7 @@ import type { BattleKeeper } from "../server/persistence/keeper";
 import type { GuardSettings } from "./guard";
 
 /** The settings a battle reads (the server's Config satisfies it as it is). */
-export type BattleSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS"
+export type BattleSettings = Pick<Config, "IDLE_TIMEOUT_SEC" | "RECONNECT_GRACE_SEC" | "SEAT_RELEASE_SEC" | "PATCH_RATE_MS" | "METRICS_SAMPLE_MS"
   | "MAX_MESSAGES_PER_SEC" | "IDS_BLOCK_SEC" | "IDS_BLOCK_IP"> & GuardSettings;
 
 /** What a battle uses of the keeper (src/server/persistence/keeper.ts). */

@@ -9,7 +9,7 @@
 import { randomInt } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { createOptionsSchema, LIMITS, turnStamp, type AckReply, type CreateOptions, type ErrorCode, type ErrorReply } from "../commands";
-import { activeShipId, apply, createBattle, replayStep } from "../engine";
+import { applyWithHistory, createBattle, createHistory, replayStep, type BattleHistory } from "../engine";
 import type { Actor, Command } from "../engine/types";
 import { createDice, type SeededDice } from "../rules/dice";
 import type { Battle, LogEntry } from "../rules/model";
@@ -22,7 +22,8 @@ import { decideJoin, parseJoinOptions, Refused, refusalVerdict, type AdmitVerdic
 import type { BattleContext } from "./context";
 import { lobbyListing, type BattleMetadata } from "./lobby";
 import { Guard, rateClassOf, STRIKE_CODES } from "./guard";
-import { cidOf, readMessage, zodMessage } from "./messages";
+import { AbsentSeats, gmActRefusal } from "./gm-control";
+import { cidOf, readMessage, zodMessage, type MessageTable } from "./messages";
 import { ReplyMemory, type Remembered } from "./reply-memory";
 import { safeEqual, Seats, type Seat } from "./seats";
 import { TurnClock, type Timers } from "./turn-clock";
@@ -48,7 +49,9 @@ export interface Sender { sessionId: string; ip?: string }
 /** What the host needs of its surroundings (the room; plain objects in tests). */
 export interface HostOutput extends Timers {
   /** Sends one message to one connection (nothing if it is gone). */
-  send(sessionId: string, type: "ack" | "error", body: AckReply | ErrorReply): void;
+  send(sessionId: string, type: "ack" | "error" | "spectators", body: AckReply | ErrorReply | SpectatorList): void;
+  /** Ends the reconnection grace of a dropped connection now: nobody will come back to it. */
+  endGrace(sessionId: string): void;
   /** Shows an accepted change: state copied, views refreshed, patch pushed at once. */
   publish(change: Change): void;
   /** Closes a connection kicked by intrusion detection. */
@@ -57,6 +60,9 @@ export interface HostOutput extends Timers {
   /** Closes every connection: "ended" (the battle is over), "moving" (another process takes it: may reconnect). */
   disconnect(how: "ended" | "moving"): Promise<void>;
 }
+
+/** The GM's list of who is watching (the `spectators` message). */
+export interface SpectatorList { spectators: { id: string; name: string }[] }
 
 /** Seat keys and IP addresses blocked by intrusion detection (src/server/blocklist.ts). */
 export interface Blocks {
@@ -83,6 +89,12 @@ export class BattleHost implements HostedBattle {
   readonly spectators = new Map<string, { id: string; name: string }>();
   /** Sessions closed by intrusion detection: they get no reconnection grace. */
   readonly kicked = new Set<string>();
+  /** Dropped sessions within their reconnection grace: their seat's player is absent. */
+  private readonly away = new Set<string>();
+  /** The undo's history: indices into the command log, rebuilt from setup and seed (src/engine/history.ts). */
+  private history!: BattleHistory;
+  /** Absent players' seats waiting to free themselves (SEAT_RELEASE_SEC). */
+  private absent!: AbsentSeats;
   private options!: CreateOptions;
   private seed = 0;
   private dice!: SeededDice;
@@ -123,6 +135,7 @@ export class BattleHost implements HostedBattle {
     }
     this.seed = randomInt(0, 2 ** 32);
     this.dice = createDice(this.seed);
+    this.history = createHistory(this.setup(), this.seed, this.commandLog);
     await this.ctx.keeper?.store.create(this.roomId, { options: this.options, seed: this.seed, createdAt: this.out.now() });
     this.start({});
     this.log.info("battle created", { name: this.options.name, ruleset: this.options.ruleset, ships: this.options.ships.length });
@@ -135,13 +148,14 @@ export class BattleHost implements HostedBattle {
     this.seed = stored.meta.seed;
     this.battle = createBattle(this.setup());
     this.dice = createDice(this.seed);
+    this.history = createHistory(this.setup(), this.seed, this.commandLog);
     const change: Pick<Change, "events" | "chat" | "unseated"> = { events: [], chat: [], unseated: [] };
     for (const rec of stored.records) {
       const seq = ++this.outbox.seq;
       if (rec.k === "seat") this.seats.restore(rec.seat);
       else {
         // The rules are deterministic: the same commands on the same dice give the same battle.
-        const events = rec.k === "cmd" ? replayStep(this.battle, this.dice, rec, seq) : [];
+        const events = rec.k === "cmd" ? replayStep(this.battle, this.dice, rec, seq, this.history) : [];
         const shown = this.record(rec, events).change;
         change.events.push(...(shown.events ?? []));
         change.chat.push(...(shown.chat ?? []));
@@ -150,12 +164,15 @@ export class BattleHost implements HostedBattle {
       if (stored.snapshot && stored.snapshot.seq === seq) this.checkSnapshot(stored.snapshot);
     }
     this.start(change);
+    // Nobody is connected yet: each player has the reconnection grace, then SEAT_RELEASE_SEC, to come back.
+    for (const seat of this.seats.players) this.absent.gone(seat.seatId, this.ctx.settings.RECONNECT_GRACE_SEC * 1000);
     this.log.info("battle restored", { records: stored.records.length, commands: this.commandLog.length, round: this.battle.round, version: this.battle.version });
   }
 
   /** What a new and a restored battle share: the clock, the first publish, the keeper's list. */
   private start(change: Partial<Change>) {
     this.log = logger.child({ room: this.roomId });
+    this.absent = new AbsentSeats(this.ctx.settings.SEAT_RELEASE_SEC * 1000, (fn, ms) => this.out.setTimeout(fn, ms), (id) => this.freeSeat(id));
     this.clock = new TurnClock(this.out, this.options.turnTimeoutSec * 1000, this.ctx.settings.IDLE_TIMEOUT_SEC * 1000,
       (round, turnIndex) => this.execute({ kind: "system" }, { type: "timeout", round, turnIndex }), () => this.idle());
     this.ctx.keeper?.hosted.set(this.roomId, this);
@@ -245,10 +262,13 @@ export class BattleHost implements HostedBattle {
       this.spectators.set(sessionId, { id, name: auth.name });
       this.log.info("spectator joined", { seat: id });
       notify("joined", { roomId: this.roomId, seat: { seatId: id, role: "spectator", shipId: "" }, sessionId, ip: auth.ip });
+      this.sendSpectators();
       return { seatId: id, role: "spectator", key: "", shipId: "", positions: [] };
     }
     const seat = auth.seat;
     this.seats.bind(seat, sessionId);
+    this.absent.back(seat.seatId);
+    if (seat.role === "gm") this.sendSpectators();
     this.updateMetadata();
     this.log.info("joined", { seat: seat.seatId, role: seat.role, ship: seat.shipId });
     notify("joined", { roomId: this.roomId, seat: seatInfo(seat), sessionId, ip: auth.ip });
@@ -268,20 +288,32 @@ export class BattleHost implements HostedBattle {
       notify("securityEvent", { kind: "protocolKick", roomId: this.roomId, seat: info, ip, reason: violation });
       this.log.warn("connection closed for a protocol violation", { seat: info?.seatId, ip, reason: violation });
     }
-    return !kicked && !violation && !missedJoin && info?.role !== "spectator";
+    const held = !kicked && !violation && !missedJoin && info?.role !== "spectator";
+    if (held) this.away.add(sessionId);
+    return held;
+  }
+
+  /** A dropped connection is back within its grace. */
+  reconnected(sessionId: string): SeatInfo | undefined {
+    this.away.delete(sessionId);
+    return this.infoOf(sessionId);
   }
 
   /** The connection left for good: its seat stays (reclaimable with its key), a spectator goes. */
   left(sessionId: string): Seat | undefined {
     this.kicked.delete(sessionId);
+    this.away.delete(sessionId);
     const spectator = this.spectators.get(sessionId);
     if (spectator) {
       this.spectators.delete(sessionId);
       this.guard.forget(sessionId);
+      this.sendSpectators();
       notify("left", { roomId: this.roomId, seat: { seatId: spectator.id, role: "spectator", shipId: "" }, sessionId });
       return undefined;
     }
     const seat = this.seats.unbind(sessionId);
+    // A player gone for good (the grace over, or none): the seat frees itself after SEAT_RELEASE_SEC.
+    if (seat && seat.role === "player" && !seat.sessionId && this.seats.all().includes(seat)) this.absent.gone(seat.seatId);
     this.updateMetadata();
     notify("left", { roomId: this.roomId, seat: seat && seatInfo(seat), sessionId });
     return seat;
@@ -307,7 +339,7 @@ export class BattleHost implements HostedBattle {
     if (this.spectators.has(from.sessionId)) return this.refuse(from, type, { code: "readOnly", message: "spectators are read-only", cid: cidOf(payload) });
     const seat = this.seats.ofSession(from.sessionId);
     if (!seat) return this.refuse(from, type, { code: "notSeated", message: "this connection holds no seat", cid: cidOf(payload) });
-    const msg = readMessage(seat, type, payload);
+    const msg = readMessage(seat, type, payload, this.table);
     if (msg.kind === "refused") return this.refuse(from, type, msg);
     // A command id this seat sent before (any type): its original reply again, nothing applied.
     const earlier = this.replies.get(seat.seatId, msg.cid);
@@ -319,6 +351,11 @@ export class BattleHost implements HostedBattle {
         if (msg.v !== undefined && msg.v !== turnStamp(this.battle)) {
           return this.refuse(from, type, { code: "stale", message: `made for turn ${msg.v}, the battle is at turn ${turnStamp(this.battle)}`, cid: msg.cid, seat });
         }
+        // The GM acts for an NPC ship, or for a player ship whose crew is absent (docs/rules.md).
+        if (type === "gm:act" && "shipId" in msg.cmd) {
+          const refusal = gmActRefusal(msg.cmd, this.battle.ships[msg.cmd.shipId]?.side === "players", this.crewConnected(msg.cmd.shipId));
+          if (refusal) return this.refuse(from, type, { code: "seatInUse", message: refusal, cid: msg.cid, seat });
+        }
         return this.execute(msg.actor, msg.cmd, origin);
       case "chat":
         return this.commit({ k: "chat", from: seat.seatId, fromName: seat.name, text: msg.text, at: this.out.now(), cid: msg.cid }, [], origin);
@@ -326,10 +363,44 @@ export class BattleHost implements HostedBattle {
         // The GM frees an absent player's seat so that somebody else can take it.
         const target = this.seats.all().find((s) => s.seatId === msg.seatId && s.role === "player");
         if (!target) return this.refuse(from, type, { code: "unknownSeat", message: `no player seat '${msg.seatId}'`, cid: msg.cid, seat });
-        if (target.sessionId) return this.refuse(from, type, { code: "seatInUse", message: "the player is connected; only an absent player's seat can be released", cid: msg.cid, seat });
-        return this.commit({ k: "unseat", seatId: target.seatId, by: seat.seatId, cid: msg.cid }, [], origin);
+        // A player whose page closed is within the reconnection grace: absent too, so releasable.
+        if (this.connected(target)) return this.refuse(from, type, { code: "seatInUse", message: "the player is connected; only an absent player's seat can be released", cid: msg.cid, seat });
+        return this.freeSeat(target.seatId, origin);
       }
     }
+  }
+
+  /** What reading a message needs of the seats: a captain aboard is one connected now. */
+  private readonly table: MessageTable = {
+    captainAboard: (seat) => this.seats.players.some((p) => p !== seat && p.shipId === seat.shipId && this.connected(p) && p.positions.includes("captain")),
+  };
+
+  /** Connected now: not dropped, not within the reconnection grace. */
+  private connected(seat: Seat): boolean {
+    return seat.sessionId !== null && !this.away.has(seat.sessionId);
+  }
+
+  /** Whether a crew member of this ship is connected now. */
+  private crewConnected(shipId: string): boolean {
+    return this.seats.players.some((p) => p.shipId === shipId && this.connected(p));
+  }
+
+  /**
+   * Frees a player seat: by the GM (gm:releaseSeat, `origin`), or by itself once its player is
+   * gone past SEAT_RELEASE_SEC. A connection held for it loses its grace now.
+   */
+  private freeSeat(seatId: string, origin?: Origin): void {
+    const seat = this.seats.players.find((s) => s.seatId === seatId);
+    if (!seat || this.frozen) return;
+    this.absent.back(seat.seatId);
+    if (seat.sessionId) this.out.endGrace(seat.sessionId);
+    this.commit({ k: "unseat", seatId: seat.seatId, ...(origin ? { by: origin.seat.seatId, cid: origin.cid } : {}) }, [], origin);
+  }
+
+  /** The GM sees who is watching: names and ids of the spectators, sent on every change. */
+  private sendSpectators(): void {
+    const gm = this.seats.gm;
+    if (gm?.sessionId) this.out.send(gm.sessionId, "spectators", { spectators: [...this.spectators.values()].map((v) => ({ id: v.id, name: v.name })) });
   }
 
   /** Applies a command to the engine (validation included); a refusal changes nothing. */
@@ -339,7 +410,7 @@ export class BattleHost implements HostedBattle {
     const before = `${this.battle.round}:${this.battle.phase}`;
     // The in-memory engine is authoritative and applies commands strictly in arrival order;
     // what a command changed is published only once its log record is durable.
-    const result = apply(this.battle, actor, cmd, this.dice);
+    const result = applyWithHistory(this.battle, this.history, actor, cmd, this.dice);
     if (!result.ok) {
       if (origin) this.refuse(origin.from, origin.type, { code: result.code, message: result.message, cid: origin.cid, seat: origin.seat });
       return;
@@ -381,6 +452,7 @@ export class BattleHost implements HostedBattle {
   private commit(rec: Exclude<LogRecord, { k: "seat" }>, events: LogEntry[], origin: Origin | undefined, started = performance.now(), checkpoint = false): void {
     const { ack, change } = this.record(rec, events);
     this.outbox.commit(rec, () => {
+      if (rec.k === "unseat") this.clock.seatFreed(this.battle, this.seats.crewedShips());
       this.publish(change);
       if (rec.k === "cmd") {
         this.clock.touch();
@@ -393,7 +465,7 @@ export class BattleHost implements HostedBattle {
         notify("messageAccepted", { roomId: this.roomId, seat: seatInfo(origin.seat), ip: origin.from.ip, type: origin.type, cid: origin.cid });
       }
       if (origin && ack) this.reply(origin.from, { kind: "ack", reply: ack });
-      if (rec.k === "unseat") this.log.info("seat released by the GM", { seat: rec.seatId });
+      if (rec.k === "unseat") this.log.info(rec.by ? "seat released by the GM" : "seat of an absent player released", { seat: rec.seatId });
       if (rec.k === "cmd" && this.battle.phase === "ended") this.ended();
     }, checkpoint ? (seq) => this.checkpoint(seq) : undefined);
   }

@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { chatMsg, GM_MESSAGES, LIMITS, SHIP_MESSAGES, type ErrorCode, type GmMessageName, type ShipMessageName } from "../commands";
 import type { Actor, Command, ShipCommand } from "../engine/types";
+import { gmControlCommand } from "./gm-control";
 import type { Seat } from "./seats";
 
 export type Message =
@@ -11,6 +12,12 @@ export type Message =
   | { kind: "chat"; cid: string; text: string }
   | { kind: "releaseSeat"; cid: string; seatId: string }
   | { kind: "refused"; code: ErrorCode; message: string; cid?: string };
+
+/** What reading a message needs to know of the other seats. */
+export interface MessageTable {
+  /** Whether somebody else, connected, holds the captain's position on this seat's ship. */
+  captainAboard(seat: Seat): boolean;
+}
 
 const isShipMessage = (type: string): type is ShipMessageName => Object.hasOwn(SHIP_MESSAGES, type);
 const isGmMessage = (type: string): type is GmMessageName => Object.hasOwn(GM_MESSAGES, type);
@@ -20,7 +27,7 @@ const isGmMessage = (type: string): type is GmMessageName => Object.hasOwn(GM_ME
  * message the sender's seat cannot send at all is `forbidden` here; whether the command itself is
  * allowed is the engine's permission() alone.
  */
-export function readMessage(seat: Seat, type: string, payload: unknown): Message {
+export function readMessage(seat: Seat, type: string, payload: unknown, table: MessageTable): Message {
   if (type === "chat") {
     const parsed = chatMsg.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error, payload);
@@ -32,7 +39,9 @@ export function readMessage(seat: Seat, type: string, payload: unknown): Message
     if (seat.role !== "player") return { kind: "refused", code: "forbidden", message: "the GM acts for NPC ships with gm:act", cid: parsed.data.cid };
     const { cid, v, ...fields } = parsed.data as { cid: string; v?: number } & Record<string, unknown>;
     const cmd = { type: type.slice("space:".length), shipId: seat.shipId, ...fields } as ShipCommand;
-    return { kind: "command", cid, v, actor: { kind: "crew", shipId: seat.shipId, roles: seat.positions }, cmd };
+    // Ending the turn is the captain's call when a connected crew member holds the position (docs/rules.md).
+    const captainAboard = table.captainAboard(seat);
+    return { kind: "command", cid, v, actor: { kind: "crew", shipId: seat.shipId, roles: seat.positions, ...(captainAboard ? { captainAboard } : {}) }, cmd };
   }
   if (isGmMessage(type)) {
     const parsed = GM_MESSAGES[type].safeParse(payload);
@@ -52,6 +61,8 @@ function gmCommand(type: Exclude<GmMessageName, "gm:releaseSeat">, msg: z.infer<
     case "gm:addShip": return { type: "addShip", ship: (msg as z.infer<typeof GM_MESSAGES["gm:addShip"]>).ship };
     case "gm:removeShip": return { type: "removeShip", shipId: (msg as z.infer<typeof GM_MESSAGES["gm:removeShip"]>).shipId };
     case "gm:act": { const m = msg as z.infer<typeof GM_MESSAGES["gm:act"]>; return { ...m.command, shipId: m.shipId } as ShipCommand; }
+    // pause, resume, skipTurn, undo, adjust (src/battle/gm-control.ts)
+    default: return gmControlCommand(type, msg)!;
   }
 }
 

@@ -28,11 +28,12 @@ export class TurnClock {
 
   /** After every accepted change: restarts the turn timer when the turn moved on. */
   afterChange(battle: Battle, crewedShips: Set<string>): void {
-    const key = `${battle.phase}:${battle.round}:${battle.turnIndex}`;
+    const key = `${battle.phase}:${battle.round}:${battle.turnIndex}:${battle.paused === true}`;
     if (key === this.turnSeen) return;
     this.turnSeen = key;
     this.stopTurn();
-    if (battle.phase !== "combat") {
+    // Paused by the GM: no clock runs; on resume the turn gets its full time again.
+    if (battle.phase !== "combat" || battle.paused) {
       this.turnEndsAt = 0;
       return;
     }
@@ -43,6 +44,15 @@ export class TurnClock {
     const ms = ship && ship.side === "players" && !crewedShips.has(ship.id) ? 0 : this.turnTimeoutMs;
     this.turnEndsAt = this.timers.now() + ms;
     this.turnTimer = this.timers.setTimeout(() => this.onTurnTimeout(round, turnIndex), ms);
+  }
+
+  /**
+   * A seat was freed: when the active ship is a player ship nobody crews any more, its turn
+   * passes at once on the next change (afterChange), instead of running out its time.
+   */
+  seatFreed(battle: Battle, crewedShips: Set<string>): void {
+    const active = activeShipId(battle);
+    if (active && battle.ships[active]?.side === "players" && !crewedShips.has(active)) this.turnSeen = "";
   }
 
   /** Something was accepted: the idle timer starts again. */

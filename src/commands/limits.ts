@@ -4,6 +4,8 @@ export const LIMITS = {
   name: 40,
   battleName: 60,
   chat: 500,
+  /** The reason of a GM correction (gm:adjust); the engine holds the same bound (ADJUST_REASON_MAX). */
+  adjustReason: 120,
   password: 128,
   key: 128,
   maxNpcShips: 10,

@@ -45,6 +45,21 @@ export const gmAddShipMsg = z.strictObject({ cid: commandId, ship: shipSpecSchem
 export const gmRemoveShipMsg = z.strictObject({ cid: commandId, shipId });
 export const gmReleaseSeatMsg = z.strictObject({ cid: commandId, seatId: z.string().min(1).max(16).regex(/^s[0-9]+$/) });
 export const gmActMsg = z.strictObject({ ...base, shipId, command: shipCommandForGm });
+/** The GM in control (docs/protocol.md): the turn clock, a skipped turn, the undo, a correction. */
+export const gmPauseMsg = z.strictObject({ cid: commandId });
+export const gmResumeMsg = z.strictObject({ cid: commandId });
+export const gmSkipTurnMsg = z.strictObject({ ...base });
+export const gmUndoMsg = z.strictObject({ cid: commandId });
+const count = (max: number) => z.number().int().min(0).max(max);
+export const gmAdjustMsg = z
+  .strictObject({
+    cid: commandId, shipId,
+    hull: count(2000).optional(), structure: count(2000).optional(), armour: count(30).optional(),
+    turretId: turretId.optional(), missiles: count(400).optional(), smartMissiles: count(400).optional(), sand: count(400).optional(),
+    reason: cleanText(LIMITS.adjustReason, "NFC"),
+  })
+  .refine((m) => ["hull", "structure", "armour", "missiles", "smartMissiles", "sand"].some((k) => m[k as keyof typeof m] !== undefined), { message: "name at least one figure to correct" })
+  .refine((m) => (m.turretId !== undefined) === (m.missiles !== undefined || m.smartMissiles !== undefined || m.sand !== undefined), { message: "ammunition goes with a turretId, and a turretId with ammunition" });
 
 /** Message name -> payload schema. The names are part of the public protocol (docs/protocol.md). */
 export const SHIP_MESSAGES = {
@@ -67,6 +82,11 @@ export const GM_MESSAGES = {
   "gm:removeShip": gmRemoveShipMsg,
   "gm:act": gmActMsg,
   "gm:releaseSeat": gmReleaseSeatMsg,
+  "gm:pause": gmPauseMsg,
+  "gm:resume": gmResumeMsg,
+  "gm:skipTurn": gmSkipTurnMsg,
+  "gm:undo": gmUndoMsg,
+  "gm:adjust": gmAdjustMsg,
 } as const;
 
 export type ShipMessageName = keyof typeof SHIP_MESSAGES;

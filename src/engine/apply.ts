@@ -11,6 +11,8 @@ import { validate } from "./validate";
 export function apply(battle: Battle, actor: Actor, cmd: Command, dice: Dice): ApplyResult {
   const reject = validate(battle, actor, cmd);
   if (reject) return { ok: false, code: reject.code, message: reject.message };
+  // An undo needs the battle as it was before the last command: only the history has it.
+  if (cmd.type === "undo") return { ok: false, code: "nothingToUndo", message: "this battle keeps no history to undo from" };
   const events: LogEntry[] = [];
   const ctx = { battle, dice, events };
   if (isShipCommand(cmd)) executeShip(ctx, cmd);

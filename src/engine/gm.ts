@@ -4,6 +4,7 @@ import type { Battle, LogEntry } from "../rules/model";
 import { activeShipId, addShipTo, freeShipId } from "./battle";
 import { emit } from "./log";
 import { advanceTurn, checkEnd, startRound } from "./turns";
+import { executeGmControl } from "./gm-control";
 import type { GmCommand, SystemCommand } from "./types";
 
 type Ctx = { battle: Battle; dice: Dice; events: LogEntry[] };
@@ -48,6 +49,8 @@ export function executeGm(ctx: Ctx, cmd: GmCommand): void {
       if (wasActive) advanceTurn(battle, ctx.dice, events);
       return;
     }
+    default:
+      return executeGmControl(ctx, cmd);
   }
 }
 

@@ -5,7 +5,7 @@ import { roleDenial } from "./legal";
 import type { Actor, Command, GmCommand, ShipCommand, SystemCommand } from "./types";
 
 const SHIP_TYPES = new Set(["fire", "launchMissile", "pointDefense", "useSandcaster", "evade", "changeRange", "repair", "sensorLock", "coordinate", "endTurn"]);
-const GM_TYPES = new Set(["start", "end", "addShip", "removeShip"]);
+const GM_TYPES = new Set(["start", "end", "addShip", "removeShip", "pause", "resume", "skipTurn", "undo", "adjust"]);
 const SYSTEM_TYPES = new Set(["timeout", "idleEnd"]);
 
 export function isShipCommand(cmd: Command): cmd is ShipCommand {
@@ -26,12 +26,15 @@ export function permission(battle: Battle, actor: Actor, cmd: Command): Denial |
   if (actor.kind === "gm") {
     if (isGmCommand(cmd)) return null;
     if (!isShipCommand(cmd)) return { code: "forbidden", message: "the GM cannot issue system commands" };
-    const ship = battle.ships[cmd.shipId];
-    if (!ship) return { code: "unknownShip", message: `no ship ${cmd.shipId}` };
-    return ship.side === "npc" ? null : { code: "forbidden", message: "the GM commands NPC ships only" };
+    // The GM commands NPC ships, and acts for a player ship whose crew is absent (docs/rules.md).
+    return battle.ships[cmd.shipId] ? null : { code: "unknownShip", message: `no ship ${cmd.shipId}` };
   }
   if (!isShipCommand(cmd)) return { code: "forbidden", message: "crew may issue ship commands only" };
   if (cmd.shipId !== actor.shipId) return { code: "forbidden", message: "crew may command their own ship only" };
   if (!battle.ships[cmd.shipId]) return { code: "unknownShip", message: `no ship ${cmd.shipId}` };
-  return roleDenial(cmd, actor.roles) as Denial | null;
+  const denied = roleDenial(cmd, actor.roles) as Denial | null;
+  if (denied) return denied;
+  // Ending the turn is the captain's call; with no captain at the table, any crew member's.
+  if (cmd.type === "endTurn" && actor.captainAboard && !actor.roles.includes("captain")) return { code: "forbidden", message: "the captain ends the ship's turn" };
+  return null;
 }

@@ -1,8 +1,8 @@
 // Rebuilding a battle from its setup, seed and accepted commands (crash recovery, determinism).
 import { createDice, type SeededDice } from "../rules/dice";
 import type { Battle } from "../rules/model";
-import { apply } from "./apply";
 import { createBattle } from "./battle";
+import { applyWithHistory, createHistory, type BattleHistory } from "./history";
 import { BattleSetupError } from "./errors";
 import type { Dice } from "../rules/dice";
 import type { Actor, BattleSetup, Command, LogEntry } from "./types";
@@ -11,10 +11,11 @@ export interface ReplayStep { actor: Actor; cmd: Command }
 
 /**
  * Applies one accepted command again, as replays do (a whole log here, a stored battle's log in
- * src/battle/restore.ts); throws BattleSetupError("replayDiverged") if the rules now refuse it.
+ * the host's restore), through the battle's history (the caller then appends the step to
+ * `history.commands`, as live play does); throws BattleSetupError("replayDiverged") if the rules now refuse it.
  */
-export function replayStep(battle: Battle, dice: Dice, step: ReplayStep, index: number): LogEntry[] {
-  const r = apply(battle, step.actor, step.cmd, dice);
+export function replayStep(battle: Battle, dice: Dice, step: ReplayStep, index: number, history: BattleHistory): LogEntry[] {
+  const r = applyWithHistory(battle, history, step.actor, step.cmd, dice);
   if (!r.ok) throw new BattleSetupError("replayDiverged", `command ${index} (${step.cmd.type}) was rejected on replay: ${r.code}`);
   return r.events;
 }
@@ -23,7 +24,13 @@ export function replayStep(battle: Battle, dice: Dice, step: ReplayStep, index: 
 export function replayWithDice(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): { battle: Battle; dice: SeededDice } {
   const battle = createBattle(setup);
   const dice = createDice(seed);
-  log.forEach((step, i) => replayStep(battle, dice, step, i));
+  // Undos in the log take back what they took back live: the history is rebuilt as it goes.
+  const commands: ReplayStep[] = [];
+  const history = createHistory(setup, seed, commands);
+  log.forEach((step, i) => {
+    replayStep(battle, dice, step, i, history);
+    commands.push(step);
+  });
   return { battle, dice };
 }
 

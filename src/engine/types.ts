@@ -7,7 +7,14 @@ import type {
 /** Who issues a command. The room derives it from the authenticated seat, never from the payload. */
 export type Actor =
   | { kind: "gm" }
-  | { kind: "crew"; shipId: string; roles: Role[] }
+  | {
+    kind: "crew"; shipId: string; roles: Role[];
+    /**
+     * Somebody else connected holds this ship's captain position: ending the ship's turn is then
+     * the captain's call (permissions.ts). Set by the room from its seats, logged with the command.
+     */
+    captainAboard?: boolean;
+  }
   | { kind: "system" };
 
 /** A ship as the GM specifies it: a catalogue class, or custom stats. */
@@ -48,7 +55,25 @@ export type GmCommand =
   | { type: "start" }
   | { type: "end"; winner: Side | "draw"; reason: "surrender" | "escape" | "gm" }
   | { type: "addShip"; ship: ShipSpec }
-  | { type: "removeShip"; shipId: string };
+  | { type: "removeShip"; shipId: string }
+  | GmControlCommand;
+
+/**
+ * The GM in control (docs/rules.md, "The GM in control"): the turn clock, a skipped turn, a
+ * correction of a ship's figures, and the undo of the last accepted command.
+ */
+export type GmControlCommand =
+  | { type: "pause" }
+  | { type: "resume" }
+  | { type: "skipTurn" }
+  | { type: "undo" }
+  | { type: "adjust"; shipId: string; reason: string } & ShipAdjustment;
+
+/** New absolute values of a ship's figures; each one absent stays as it is. Ammunition needs `turretId`. */
+export interface ShipAdjustment {
+  hull?: number; structure?: number; armour?: number;
+  turretId?: string; missiles?: number; smartMissiles?: number; sand?: number;
+}
 
 /** Issued by the server itself: a turn that ran out of time, a battle left idle. */
 export type SystemCommand =
@@ -73,7 +98,9 @@ export type RejectCode =
   | "nothingToRepair"
   | "tooManyShips"
   | "tooManyMissiles"  // the battle's missiles in flight are at MAX_MISSILES_IN_FLIGHT
-  | "stale";           // a system timeout for a turn that has already moved on
+  | "stale"            // a system timeout for a turn that has already moved on
+  | "nothingToUndo"    // no accepted command left that an undo may take back
+  | "badValue";        // a GM adjustment outside what the ship can hold
 
 export type ApplyResult =
   | { ok: true; events: LogEntry[] }

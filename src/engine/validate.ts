@@ -3,9 +3,10 @@
 import { isShipClassKey } from "../data/ships";
 import type { Battle } from "../rules/model";
 import { freeShipId, isAlive, shipsOf } from "./battle";
+import { isGmControlCommand, validateGmControl } from "./gm-control-validate";
 import { shipCommandDenial, type Reject } from "./legal";
 import { isShipCommand, permission } from "./permissions";
-import type { Actor, Command, GmCommand, RejectCode, SystemCommand } from "./types";
+import type { Actor, Command, GmCommand, GmControlCommand, RejectCode, SystemCommand } from "./types";
 
 export type { Reject } from "./legal";
 const no = (code: RejectCode, message: string): Reject => ({ code, message });
@@ -16,17 +17,19 @@ export function validate(battle: Battle, actor: Actor, cmd: Command): Reject | n
   if (denied) return denied;
   if (isShipCommand(cmd)) return shipCommandDenial(battle, cmd);
   if (cmd.type === "timeout" || cmd.type === "idleEnd") return validateSystem(battle, cmd);
-  return validateGm(battle, cmd as GmCommand);
+  if (isGmControlCommand(cmd)) return validateGmControl(battle, cmd);
+  return validateGm(battle, cmd as Exclude<GmCommand, GmControlCommand>);
 }
 
 function validateSystem(battle: Battle, cmd: SystemCommand): Reject | null {
   if (cmd.type === "idleEnd") return battle.phase === "ended" ? no("wrongPhase", "the battle has ended") : null;
   if (battle.phase !== "combat") return no("wrongPhase", "no turn is running");
   if (cmd.round !== battle.round || cmd.turnIndex !== battle.turnIndex) return no("stale", "that turn has already ended");
+  if (battle.paused) return no("wrongPhase", "the GM has paused the turn clock");
   return null;
 }
 
-function validateGm(battle: Battle, cmd: GmCommand): Reject | null {
+function validateGm(battle: Battle, cmd: Exclude<GmCommand, GmControlCommand>): Reject | null {
   switch (cmd.type) {
     case "start": {
       if (battle.phase !== "setup") return no("wrongPhase", "the battle has already started");

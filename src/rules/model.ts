@@ -138,6 +138,7 @@ export interface Battle {
   result: BattleResult | null;
   startingRange?: RangeBand; // range at which ships added during the battle join (absent = "medium")
   houseRules?: HouseRules;   // house rules in play (absent = none: the ruleset as written)
+  paused?: boolean;          // the GM paused the turn clock: no timeout is accepted (absent = running)
 }
 
 /** The key of the range between two ships, independent of argument order. */

@@ -12,6 +12,8 @@ const baseSchema = z.object({
   IDLE_TIMEOUT_SEC: z.coerce.number().int().min(5).max(86_400).default(300),
   /** How long a dropped client keeps its seat while it reconnects. */
   RECONNECT_GRACE_SEC: z.coerce.number().int().min(0).max(3600).default(60),
+  /** A player gone past RECONNECT_GRACE_SEC loses the seat this much later, for a new player to take the ship (0: when the grace ends). */
+  SEAT_RELEASE_SEC: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Regular patch interval; command results are pushed at once regardless. */
   PATCH_RATE_MS: z.coerce.number().int().min(10).max(1000).default(50),
   /** Largest client message accepted by the WebSocket transport. */

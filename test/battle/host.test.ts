@@ -1,7 +1,7 @@
 // The battle host without sockets: driven through its small output interface with plain objects
 // (an output that records what it is told, a durable store whose appends the test completes).
 import { strict as assert } from "node:assert";
-import { BattleHost, type Admission, type Change, type HostOutput, type BattleMetadata } from "../../src/battle/host";
+import { BattleHost, type Admission, type Change, type HostOutput, type BattleMetadata, type SpectatorList } from "../../src/battle/host";
 import type { BattleContext, BattleKeeping } from "../../src/battle/context";
 import type { Timer } from "../../src/battle/turn-clock";
 import { CredentialGuard } from "../../src/server/credential-guard";
@@ -37,7 +37,8 @@ class HeldStore implements BattleStore {
 
 /** What the host told its surroundings, in order. */
 class RecordingOutput implements HostOutput {
-  sent: { sessionId: string; type: "ack" | "error"; body: AckReply | ErrorReply }[] = [];
+  sent: { sessionId: string; type: "ack" | "error" | "spectators"; body: AckReply | ErrorReply | SpectatorList }[] = [];
+  graceEnded: string[] = [];
   published: Change[] = [];
   kicked: string[] = [];
   meta?: BattleMetadata;
@@ -48,7 +49,8 @@ class RecordingOutput implements HostOutput {
     this.timers.push(t);
     return { clear: () => { t.cleared = true; } };
   }
-  send(sessionId: string, type: "ack" | "error", body: AckReply | ErrorReply) { this.sent.push({ sessionId, type, body }); }
+  send(sessionId: string, type: "ack" | "error" | "spectators", body: AckReply | ErrorReply | SpectatorList) { this.sent.push({ sessionId, type, body }); }
+  endGrace(sessionId: string) { this.graceEnded.push(sessionId); }
   publish(change: Change) { this.published.push({ ...change, battle: JSON.parse(JSON.stringify(change.battle)) }); }
   kick(sessionId: string) { this.kicked.push(sessionId); }
   metadata(meta: BattleMetadata) { this.meta = meta; }
@@ -113,7 +115,7 @@ describe("battle host (no sockets)", () => {
     assert.equal(JSON.stringify(host.battle), before, "the battle is unchanged");
     assert.equal(store.records.length, records, "nothing logged");
     assert.equal(out.published.length, published, "nothing published");
-    assert.deepEqual(out.sent.map((s) => [s.sessionId, s.type, (s.body as ErrorReply).code, s.body.cid]), [["pl", "error", "wrongPhase", "f1"]]);
+    assert.deepEqual(out.sent.filter((s) => s.type !== "spectators").map((s) => [s.sessionId, s.type, (s.body as ErrorReply).code, (s.body as ErrorReply).cid]), [["pl", "error", "wrongPhase", "f1"]]);
   });
 
   it("refuses a malformed message as invalid and a gm:* message from a player as forbidden, one error each", async () => {

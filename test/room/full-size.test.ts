@@ -2,7 +2,7 @@
 // a late spectator, a reloaded player, a reloaded GM and an SDK auto-reconnect each decode the GM's
 // state field by field, and stay in step over the following rounds. /colyseus Inspect works on it.
 import assert from "node:assert/strict";
-import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../support/largest-battle";
+import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../../harness/largest-battle";
 import { ColyseusSDK } from "@colyseus/sdk";
 import { SeatClient } from "../../harness/seat-client";
 import { NetSim } from "../../harness/netsim";

@@ -63,9 +63,9 @@ describe("invalid messages", function () {
     assert.equal(reply.kind === "error" && reply.error.code, "forbidden");
   });
 
-  it("refuses gm:act for a player ship", async () => {
+  it("refuses gm:act for a player ship while its crew is connected", async () => {
     const reply = await gm.command("gm:act", { shipId: "p1", command: { type: "endTurn" } });
-    assert.equal(reply.kind === "error" && reply.error.code, "forbidden");
+    assert.equal(reply.kind === "error" && reply.error.code, "seatInUse");
   });
 
   it("answers an unknown message type with an error", async () => {

@@ -4,7 +4,7 @@
 // spectator joining on the new process does too. Real processes on a real redis-server.
 import assert from "node:assert/strict";
 import { startRedis, type TestRedis } from "../../harness/redis-server";
-import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../support/largest-battle";
+import { buildLargestBattle, assertSameAsGm, inStep, joinSpectator, playRound, type LargestBattle } from "../../harness/largest-battle";
 import { startNode, ownerOf, serverBattle, type Node } from "../../harness/cluster";
 import { assertClientMatchesServer } from "../support/compare";
 

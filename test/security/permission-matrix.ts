@@ -39,6 +39,11 @@ export const PAYLOADS: Record<string, Record<string, unknown>> = {
   "gm:releaseSeat": { seatId: "s99" },
   "gm:addShip": { ship: { side: "npc", name: "Extra", className: "corsair" } },
   "gm:removeShip": { shipId: "n2" },
+  "gm:pause": {},
+  "gm:resume": {},
+  "gm:skipTurn": {},
+  "gm:undo": {},
+  "gm:adjust": { shipId: "n1", armour: 2, reason: "a correction" },
   "gm:start": {},
   "gm:end": { winner: "draw", reason: "gm" },
 };
@@ -52,6 +57,6 @@ for (const type of Object.keys(NEEDS)) {
   };
 }
 MATRIX.chat = { gm: "allow", crew: "allow", crewLacking: null, crewNamingOtherShip: null, spectator: "readOnly", unseated: "notSeated" };
-for (const type of ["gm:act", "gm:releaseSeat", "gm:addShip", "gm:removeShip", "gm:start", "gm:end"]) {
+for (const type of ["gm:act", "gm:releaseSeat", "gm:pause", "gm:resume", "gm:skipTurn", "gm:undo", "gm:adjust", "gm:addShip", "gm:removeShip", "gm:start", "gm:end"]) {
   MATRIX[type] = { gm: "allow", crew: "forbidden", crewLacking: null, crewNamingOtherShip: null, spectator: "readOnly", unseated: "notSeated" };
 }

@@ -5,9 +5,9 @@
 // decoded with the GM's state, field by field.
 import assert from "node:assert/strict";
 import type { ColyseusSDK } from "@colyseus/sdk";
-import { LIMITS, turnStamp } from "../../src/commands";
-import { SeatClient } from "../../harness/seat-client";
-import { ALL_ROLES } from "../../harness/battles";
+import { LIMITS, turnStamp } from "../src/commands";
+import { SeatClient } from "./seat-client";
+import { ALL_ROLES } from "./battles";
 
 /** Unbroken names of exactly `length` characters, in 3-byte characters every other time. */
 export function longName(i: number, length: number = LIMITS.name): string {
