@@ -2,6 +2,7 @@
 // (util-linux), so the server's CPU figures are not mixed with the bots' and the bots cannot
 // steal the server's core. Used by the load runner's --server-cpu and by `npm run bench`.
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 
 /** The refusal given to the user as is (the runner maps it to exit code 2). */
 export class PinningError extends Error {}
@@ -39,13 +40,24 @@ function taskset(args: string[]): string {
   }
 }
 
-/** The cores this process may run on (its affinity list: cores that exist and are allowed to it). */
-export function allowedCores(pid = process.pid): number[] {
+/**
+ * The cores that exist: the machine's online cores (/sys/devices/system/cpu/online), or this
+ * process's affinity list where that file cannot be read. Not the affinity alone: once the runner
+ * has pinned itself to the bots' cores, the server's core must still count as existing.
+ */
+export function allowedCores(): number[] {
   if (process.platform !== "linux") throw new PinningError(`--server-cpu uses taskset, which is Linux only (this is ${process.platform})`);
-  const out = taskset(["-p", "-c", String(pid)]);
-  const m = /list:\s*(.+)\s*$/.exec(out.trim());
-  if (!m) throw new PinningError(`cannot read the affinity list from taskset: '${out.trim()}'`);
-  return parseCoreList(m[1]!);
+  const affinity = () => {
+    const out = taskset(["-p", "-c", String(process.pid)]);
+    const m = /list:\s*(.+)\s*$/.exec(out.trim());
+    if (!m) throw new PinningError(`cannot read the affinity list from taskset: '${out.trim()}'`);
+    return parseCoreList(m[1]!);
+  };
+  let online: string | undefined;
+  try { online = fs.readFileSync("/sys/devices/system/cpu/online", "utf8").trim(); } catch { /* not mounted */ }
+  // taskset is checked either way: without it nothing can be pinned
+  const fallback = affinity();
+  return online ? parseCoreList(online) : fallback;
 }
 
 /**
