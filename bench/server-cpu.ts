@@ -9,7 +9,7 @@ import path from "node:path";
 import { Client } from "@colyseus/sdk";
 import { runLoadtest } from "../loadtest/lib/runner";
 import { DEFAULT_PLAN, shipsFor } from "../loadtest/lib/plan";
-import { allowedCores, pinThisProcess, planPinning, PinningError, type Pinning } from "../harness/cpu-pinning";
+import { onlineCores, pinThisProcess, planPinning, PinningError, type Pinning } from "../harness/cpu-pinning";
 import { startServerProcess } from "../harness/server-process";
 import { freePort } from "../harness/ports";
 import { SeatClient } from "../harness/seat-client";
@@ -64,7 +64,7 @@ function choosePinning(o: ServerCpuOptions): { pinning: Pinning | null; note?: s
   if (o.noPin) return { pinning: null, note: "not pinned (--no-pin)" };
   if (o.serverCores) return { pinning: planPinning(o.serverCores) };
   try {
-    const allowed = allowedCores();
+    const allowed = onlineCores();
     if (allowed.length < 2) return { pinning: null, note: `not pinned: only core ${allowed.join(",")} available` };
     return { pinning: planPinning([allowed[0]!], allowed) };
   } catch (err) {

@@ -40,23 +40,25 @@ function taskset(args: string[]): string {
   }
 }
 
+/** The cores a process may run on now (`taskset -p -c`). */
+export function affinityOf(pid: number): number[] {
+  const out = taskset(["-p", "-c", String(pid)]);
+  const m = /list:\s*(.+)\s*$/.exec(out.trim());
+  if (!m) throw new PinningError(`cannot read the affinity list from taskset: '${out.trim()}'`);
+  return parseCoreList(m[1]!);
+}
+
 /**
  * The cores that exist: the machine's online cores (/sys/devices/system/cpu/online), or this
  * process's affinity list where that file cannot be read. Not the affinity alone: once the runner
  * has pinned itself to the bots' cores, the server's core must still count as existing.
  */
-export function allowedCores(): number[] {
+export function onlineCores(): number[] {
   if (process.platform !== "linux") throw new PinningError(`--server-cpu uses taskset, which is Linux only (this is ${process.platform})`);
-  const affinity = () => {
-    const out = taskset(["-p", "-c", String(process.pid)]);
-    const m = /list:\s*(.+)\s*$/.exec(out.trim());
-    if (!m) throw new PinningError(`cannot read the affinity list from taskset: '${out.trim()}'`);
-    return parseCoreList(m[1]!);
-  };
   let online: string | undefined;
   try { online = fs.readFileSync("/sys/devices/system/cpu/online", "utf8").trim(); } catch { /* not mounted */ }
   // taskset is checked either way: without it nothing can be pinned
-  const fallback = affinity();
+  const fallback = affinityOf(process.pid);
   return online ? parseCoreList(online) : fallback;
 }
 
@@ -64,7 +66,7 @@ export function allowedCores(): number[] {
  * Checks a requested server core list against the cores this process may use: every core must
  * exist (be allowed), and at least one must be left for the bots. Throws PinningError, saying why.
  */
-export function planPinning(serverCores: number[], allowed = allowedCores()): Pinning {
+export function planPinning(serverCores: number[], allowed = onlineCores()): Pinning {
   if (serverCores.length === 0) throw new PinningError("--server-cpu: no core given");
   const missing = serverCores.filter((c) => !allowed.includes(c));
   if (missing.length) {

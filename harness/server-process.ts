@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { MACHINE_SPEED_LIMITS } from "../src/server/config";
 import type { MemoryQuery, MemoryReply } from "./memory-probe";
-import { pinnedCommand } from "./cpu-pinning";
+import { affinityOf, formatCores, pinnedCommand } from "./cpu-pinning";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -121,6 +121,14 @@ export async function startServerProcess(opts: {
     if (!stopping) proc.crashed = { code, signal };
   });
   await waitHealthy(proc, 30_000);
+  if (opts.cores) {
+    // taskset exec'd node in place: the pid is the server's, and its affinity must be what was asked
+    const got = affinityOf(proc.pid);
+    if (formatCores(got) !== formatCores(opts.cores)) {
+      await proc.stop();
+      throw new Error(`the server runs on core ${formatCores(got)}, not ${formatCores(opts.cores)} as asked`);
+    }
+  }
   return proc;
 }
 
