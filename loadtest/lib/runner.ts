@@ -185,13 +185,22 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const bots = fleet;
     if (opts.botWorkers > 1) say(`bots in ${bots.pids().length} worker processes`);
     const workerSamplers = bots.pids().map((pid) => new ProcSampler(pid));
-    // CPU per acked command is measured from the ramp to the stop (see CpuPerCommand)
-    const cpuMark = async () => ({
-      at: performance.now(), acked: bots.metrics().cmds.acked,
-      server: (await Promise.all(servers.map((p) => p.cpuUsage().catch(() => ({ user: 0, system: 0 }))))).reduce((a, u) => a + u.user + u.system, 0),
-      bots: ((u) => u.user + u.system)(process.cpuUsage()) + bots.pids().reduce((a, pid) => a + (readProc(pid)?.cpuMs ?? 0) * 1000, 0),
-    });
-    let cpuStart: Awaited<ReturnType<typeof cpuMark>> | undefined;
+    // CPU per acked command is measured from the ramp to the stop (see CpuPerCommand); a failed
+    // scrape leaves no figure rather than a wrong one
+    type CpuMark = { at: number; acked: number; server: number; bots: number };
+    const cpuMark = async (): Promise<CpuMark | undefined> => {
+      try {
+        const at = performance.now();
+        const acked = bots.metrics().cmds.acked;
+        const server = (await Promise.all(servers.map((p) => p.cpuUsage()))).reduce((a, u) => a + u.user + u.system, 0);
+        const self = process.cpuUsage();
+        return { at, acked, server, bots: self.user + self.system + bots.pids().reduce((a, pid) => a + (readProc(pid)?.cpuMs ?? 0) * 1000, 0) };
+      } catch (err) {
+        say(`server CPU not read (${(err as Error).message}): no CPU per command figure`);
+        return undefined;
+      }
+    };
+    let cpuStart: CpuMark | undefined;
     void bots.ramped.then(async () => {
       rampSec = round2((performance.now() - t0) / 1000);
       cpuStart = await cpuMark();
