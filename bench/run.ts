@@ -22,7 +22,7 @@ import { SeatClient } from "../harness/seat-client";
 import { ALL_ROLES } from "../harness/battles";
 import { firstEnemy } from "../harness/play";
 import { benchServerCpu, DEFAULT_SERVER_CPU, type ServerCpuOptions, type ServerCpuResult } from "./server-cpu";
-import { parseCoreList, PinningError } from "../harness/cpu-pinning";
+import { parseCoreList, planPinning, PinningError } from "../harness/cpu-pinning";
 
 const SETUP: BattleSetup = {
   ruleset: "ce",
@@ -181,7 +181,8 @@ function serverCpuOptions(): ServerCpuOptions {
     maxSec: intFlag("max-sec", d.maxSec, 5, 3600),
     idleClients: intFlag("idle-clients", d.idleClients, 6, 6000),
     idleSec: intFlag("idle-sec", d.idleSec, 1, 600),
-    serverCores: cores !== undefined ? parseCoreList(cores) : undefined,
+    // planPinning refuses a core that does not exist now rather than after the other parts
+    serverCores: cores !== undefined ? planPinning(parseCoreList(cores)).server : undefined,
     noPin: process.argv.includes("--no-pin"),
   };
 }
@@ -205,9 +206,11 @@ function serverCpuReport(c: ServerCpuResult): string[] {
 async function main() {
   const out = flag("out") !== undefined ? path.resolve(flag("out")!) : path.join(__dirname, "results.json");
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version };
+  // read (and refused) before anything runs, not after the engine and latency parts
+  const cpuOptions = serverCpuOptions();
   // --cpu-only: the server-CPU figures alone (the bench's test runs this with tiny counts)
   if (process.argv.includes("--cpu-only")) {
-    const serverCpu = await benchServerCpu(serverCpuOptions());
+    const serverCpu = await benchServerCpu(cpuOptions);
     fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine, serverCpu }, null, 2));
     console.log([...serverCpuReport(serverCpu), `written to ${path.relative(process.cwd(), out)}`].join("\n"));
     if (!serverCpu.perCommand.complete) process.exitCode = 1;
@@ -223,7 +226,7 @@ async function main() {
   const persist = persistMode();
   const latency = await benchLatency(300, persist);
   // last: it pins this process to the bots' cores (bench/server-cpu.ts)
-  const serverCpu = process.argv.includes("--skip-cpu") ? undefined : await benchServerCpu(serverCpuOptions());
+  const serverCpu = process.argv.includes("--skip-cpu") ? undefined : await benchServerCpu(cpuOptions);
   const results = {
     at: new Date().toISOString(),
     machine,
