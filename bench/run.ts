@@ -1,5 +1,10 @@
-// `npm run bench`: rules throughput (attack resolution, one full round) and command -> patch
-// latency for one full battle over loopback. Writes bench/results.json and prints a table.
+// `npm run bench`: rules throughput (attack resolution, one full round), command -> patch
+// latency for one full battle over loopback, and the server's CPU per accepted command and per
+// idle connected client (bench/server-cpu.ts). Writes bench/results.json and prints a table.
+//
+//   npm run bench [-- --persist disk|redis|off] [--engine] [--cpu-only | --skip-cpu]
+//                 [--commands N] [--battles N] [--think-ms MS] [--max-sec S] [--idle-clients N] [--idle-sec S]
+//                 [--server-cpu LIST | --no-pin] [--out FILE]
 import "../src/server/polyfills";
 import fs from "node:fs";
 import os from "node:os";
@@ -16,6 +21,8 @@ import { startRedis } from "../harness/redis-server";
 import { SeatClient } from "../harness/seat-client";
 import { ALL_ROLES } from "../harness/battles";
 import { firstEnemy } from "../harness/play";
+import { benchServerCpu, DEFAULT_SERVER_CPU, type ServerCpuOptions, type ServerCpuResult } from "./server-cpu";
+import { parseCoreList, planPinning, PinningError } from "../harness/cpu-pinning";
 
 const SETUP: BattleSetup = {
   ruleset: "ce",
@@ -150,7 +157,65 @@ async function benchLatency(turns: number, mode: PersistMode): Promise<Summary &
   }
 }
 
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function intFlag(name: string, def: number, min: number, max: number): number {
+  const v = flag(name);
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
+  return n;
+}
+
+/** The server-CPU bench's bounds: ≥ 10,000 commands over 50 full battles, 600 idle clients, by default. */
+function serverCpuOptions(): ServerCpuOptions {
+  const d = DEFAULT_SERVER_CPU;
+  const cores = flag("server-cpu");
+  return {
+    commands: intFlag("commands", d.commands, 1, 1_000_000),
+    battles: intFlag("battles", d.battles, 1, 1000),
+    thinkMs: intFlag("think-ms", d.thinkMs, 0, 10_000),
+    maxSec: intFlag("max-sec", d.maxSec, 5, 3600),
+    idleClients: intFlag("idle-clients", d.idleClients, 6, 6000),
+    idleSec: intFlag("idle-sec", d.idleSec, 1, 600),
+    // planPinning refuses a core that does not exist now rather than after the other parts
+    serverCores: cores !== undefined ? planPinning(parseCoreList(cores)).server : undefined,
+    noPin: process.argv.includes("--no-pin"),
+  };
+}
+
+function serverCpuReport(c: ServerCpuResult): string[] {
+  const p = c.perCommand;
+  const i = c.idleClient;
+  const pin = c.pinning ? `server on core ${c.pinning.server.join(",")}, bots on ${c.pinning.bots.join(",")} (taskset)` : c.pinningNote ?? "not pinned";
+  return [
+    `Server CPU (server process's own process.cpuUsage(); ${pin}; load average ${c.loadAverage.join(" ")}):`,
+    "",
+    "| figure | server | load generator (beside it) |",
+    "|---|---|---|",
+    `| CPU per accepted command: ${p.acked} commands in ${p.windowSec} s, ${p.battles} full battles (${p.clientsPerBattle} clients, ${p.shipsPerBattle} ships each, think ${p.thinkMs} ms, durable log on ${p.durableLog})${p.complete ? "" : " INCOMPLETE: time bound reached"} | **${p.serverUsPerCommand} µs** (${p.serverCpuPct} % of a core) | ${p.botsUsPerCommand} µs (${p.botsCpuPct} %) |`,
+    `| idle connected client: ${i.clients} clients in ${i.battles} started battles, ${i.windowSec} s, no commands | **${i.serverUsPerClientPerSec} µs per client per s** (${i.withClientsServerUsPerSec} µs/s with them, ${i.baselineServerUsPerSec} µs/s baseline with none) | ${i.botsUsPerSec} µs/s |`,
+    "",
+    ...(p.lost || p.joinsFailed ? [`WARNING: ${p.lost} command(s) lost, ${p.joinsFailed} join(s) failed in the command phase`, ""] : []),
+  ];
+}
+
 async function main() {
+  const out = flag("out") !== undefined ? path.resolve(flag("out")!) : path.join(__dirname, "results.json");
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version };
+  // read (and refused) before anything runs, not after the engine and latency parts
+  const cpuOptions = serverCpuOptions();
+  // --cpu-only: the server-CPU figures alone (the bench's test runs this with tiny counts)
+  if (process.argv.includes("--cpu-only")) {
+    const serverCpu = await benchServerCpu(cpuOptions);
+    fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine, serverCpu }, null, 2));
+    console.log([...serverCpuReport(serverCpu), `written to ${path.relative(process.cwd(), out)}`].join("\n"));
+    if (!serverCpu.perCommand.complete) process.exitCode = 1;
+    return;
+  }
   const attacks = benchAttacks(20_000);
   const rounds = benchRounds(300);
   // --engine: the two pure engine figures only (no server, no clients, nothing written).
@@ -160,14 +225,16 @@ async function main() {
   }
   const persist = persistMode();
   const latency = await benchLatency(300, persist);
+  // last: it pins this process to the bots' cores (bench/server-cpu.ts)
+  const serverCpu = process.argv.includes("--skip-cpu") ? undefined : await benchServerCpu(cpuOptions);
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+    machine,
     attackResolution: attacks,
     fullRound: { ...rounds, ships: SETUP.ships.length },
     commandToPatchMs: { ...latency, persist },
+    ...(serverCpu ? { serverCpu } : {}),
   };
-  const out = path.join(__dirname, "results.json");
   fs.writeFileSync(out, JSON.stringify(results, null, 2));
   const row = (name: string, s: Summary, unit: string) =>
     `| ${name} | ${s.n} | ${s.opsPerSec.toLocaleString("en")} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${unit} |`;
@@ -180,8 +247,10 @@ async function main() {
     row(`full round (${SETUP.ships.length} ships)`, rounds, "ms"),
     `| command -> patch, ${latency.clients} clients over loopback (log: ${persist}) | ${latency.n} | – | ${latency.p50} | ${latency.p95} | ${latency.p99} | ${latency.max} | ms |`,
     "",
+    ...(serverCpu ? serverCpuReport(serverCpu) : []),
     `written to ${path.relative(process.cwd(), out)}`,
   ].join("\n"));
+  if (serverCpu && !serverCpu.perCommand.complete) process.exitCode = 1;
 }
 
-main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+main().then(() => process.exit(process.exitCode ?? 0), (err) => { console.error(err instanceof PinningError ? err.message : err); process.exit(1); });

@@ -1,11 +1,13 @@
 // The server under test: a child process on loopback, started the way `npm start` starts it
 // (src/index.ts through tsx, without the client build), and sampled through /proc.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MACHINE_SPEED_LIMITS } from "../src/server/config";
 import type { MemoryQuery, MemoryReply } from "./memory-probe";
+import { affinityOf, formatCores, pinnedCommand } from "./cpu-pinning";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -23,6 +25,14 @@ export interface ServerProcess {
    * forced full garbage collections when `gc` is true. Rejects after `timeoutMs`.
    */
   memory(opts?: { gc?: boolean; timeoutMs?: number }): Promise<MemoryReply>;
+  /**
+   * The server's own `process.cpuUsage()` (every thread, µs), as prom-client's default metrics
+   * expose it on /metrics (process_cpu_user/system_seconds_total, read with the bearer token this
+   * harness gives the process). Finer than /proc's 10-ms ticks; costs the server one scrape.
+   */
+  cpuUsage(): Promise<{ user: number; system: number }>;
+  /** The cores it was pinned to (`taskset -c`), if any. */
+  cores: number[] | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,6 +51,8 @@ export async function startServerProcess(opts: {
   port: number; env?: Record<string, string>; nodeArgs?: string[]; logFile?: string;
   /** Start with --expose-gc and ./memory-probe.ts over an IPC channel, for `memory()`. */
   memoryProbe?: boolean;
+  /** Pin the process to these cores (`taskset -c`; check them first with harness/cpu-pinning.ts). */
+  cores?: number[];
 }): Promise<ServerProcess> {
   installExitHook();
   // Its battles are durable; keep them out of ./data (which `npm start` would resume).
@@ -57,10 +69,13 @@ export async function startServerProcess(opts: {
     // the bots play at machine speed; human-scale rate limits would refuse them (docs/security.md)
     ...MACHINE_SPEED_LIMITS,
     AUDIT_LOG_FILE: "",
+    // /metrics is off in production without a token: this one lets the harness read the CPU figures
+    METRICS_TOKEN: randomBytes(24).toString("hex"),
     ...opts.env,
   };
   const probeArgs = opts.memoryProbe ? ["--expose-gc", "--import", "tsx", "--import", PROBE] : ["--import", "tsx"];
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...probeArgs, "src/index.ts"], {
+  const cmd = pinnedCommand(opts.cores, process.execPath, [...(opts.nodeArgs ?? []), ...probeArgs, "src/index.ts"]);
+  const child = spawn(cmd.file, cmd.args, {
     cwd: ROOT, env, stdio: opts.memoryProbe ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
   live.add(child);
@@ -76,7 +91,7 @@ export async function startServerProcess(opts: {
   let stopping = false;
   let queries = 0;
   const proc: ServerProcess = {
-    child, pid: child.pid!, port: opts.port, crashed: undefined, exited: false,
+    child, pid: child.pid!, port: opts.port, crashed: undefined, exited: false, cores: opts.cores,
     tail: () => lines.slice(-40),
     memory: ({ gc = true, timeoutMs = 30_000 } = {}) => new Promise<MemoryReply>((resolve, reject) => {
       if (!opts.memoryProbe || !child.connected) { reject(new Error("the server was not started with memoryProbe, or has exited")); return; }
@@ -87,6 +102,7 @@ export async function startServerProcess(opts: {
       child.on("message", onMessage);
       child.send({ type: "memory?", id, gc } satisfies MemoryQuery);
     }),
+    cpuUsage: () => scrapeCpu(opts.port, env.METRICS_TOKEN),
     stop: async () => {
       stopping = true;
       if (proc.exited) return;
@@ -105,6 +121,14 @@ export async function startServerProcess(opts: {
     if (!stopping) proc.crashed = { code, signal };
   });
   await waitHealthy(proc, 30_000);
+  if (opts.cores) {
+    // taskset exec'd node in place: the pid is the server's, and its affinity must be what was asked
+    const got = affinityOf(proc.pid);
+    if (formatCores(got) !== formatCores(opts.cores)) {
+      await proc.stop();
+      throw new Error(`the server runs on core ${formatCores(got)}, not ${formatCores(opts.cores)} as asked`);
+    }
+  }
   return proc;
 }
 
@@ -120,6 +144,19 @@ async function waitHealthy(proc: ServerProcess, timeoutMs: number) {
   }
   await proc.stop();
   throw new Error(`server did not answer /health within ${timeoutMs} ms:\n${proc.tail().join("\n")}`);
+}
+
+/** process_cpu_user_seconds_total and process_cpu_system_seconds_total from /metrics, in µs. */
+async function scrapeCpu(port: number, token: string): Promise<{ user: number; system: number }> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const text = await res.text();
+  const read = (name: string) => {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, "m").exec(text);
+    if (!m) throw new Error(`/metrics has no ${name}`);
+    return Math.round(Number(m[1]) * 1e6);
+  };
+  return { user: read("process_cpu_user_seconds_total"), system: read("process_cpu_system_seconds_total") };
 }
 
 const CLK_TCK = 100; // USER_HZ on every Linux we run on (getconf CLK_TCK)

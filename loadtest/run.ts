@@ -6,6 +6,7 @@
 //   npm run loadtest -- --players 2 --npc 0 ...            1v1: one player vs one GM-acted ship
 //   npm run loadtest -- --capacity 10,50,100,250,500,1000 --duration 30 --name capacity
 //   npm run loadtest -- --battles 100 --processes 2 --redis     two processes on one real Redis
+//   npm run loadtest -- --battles 50 --server-cpu 0 --bot-workers 2   server on core 0, bots on the rest
 //
 // Writes loadtest/results/<name>.{json,md,svg}. Exit 0 when the pass criteria held, 1 otherwise,
 // 2 on bad arguments. The server child is always killed on exit.
@@ -14,7 +15,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { runLoadtest, DEFAULT_RUN, type RunOptions, type RunResult } from "./lib/runner";
 import { DEFAULT_PLAN, validatePlan, type BattlePlan } from "./lib/plan";
-import { writeReports, commandLine } from "./lib/report";
+import { writeReports, commandLine, cpuPerCommandLine } from "./lib/report";
+import { parseCoreList, planPinning, PinningError } from "../harness/cpu-pinning";
 
 const USAGE = `usage: npm run loadtest -- [options]
   --battles N            concurrent battles (tables), default 10
@@ -42,7 +44,11 @@ const USAGE = `usage: npm run loadtest -- [options]
   --bot-workers N        run the bots in N forked worker processes (default 1: in the runner itself);
                          a battle's clients stay in one process, so latency is measured on one clock
   --processes N          N server processes sharing that Redis (needs --redis); each new client enters
-                         through the next process, so the matchmaker routes GM and players across them`;
+                         through the next process, so the matchmaker routes GM and players across them
+  --server-cpu LIST      pin the server process(es) to these cores (taskset list: 0 or 0,1 or 0-1) and
+                         the runner, its bot workers and redis-server to every other core; refused
+                         where taskset is missing, a core does not exist or no core is left for the bots.
+                         The report gives server CPU per acked command (and the bots' beside it)`;
 
 type Args = Record<string, string | true>;
 
@@ -64,7 +70,7 @@ class UsageError extends Error {}
 
 const KNOWN = new Set(["battles", "players", "npc", "duration", "think-ms", "ruleset", "player-ships", "npc-ships", "max-rounds", "latency", "jitter", "loss",
   "name", "port", "grace", "join-concurrency", "fail-on-loss", "fail-on-join-failure", "max-p99", "cpu-prof", "capacity", "capacity-p99", "quiet",
-  "processes", "redis", "bot-workers", "help", "turn-timeout"]);
+  "processes", "redis", "bot-workers", "help", "turn-timeout", "server-cpu"]);
 
 function num(a: Args, key: string, def: number, min: number, max: number): number {
   const v = a[key];
@@ -113,6 +119,10 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
   run.processes = num(a, "processes", 1, 1, 16);
   run.redis = !!a.redis || run.processes > 1;
   run.botWorkers = num(a, "bot-workers", 1, 1, 16);
+  if (a["server-cpu"] !== undefined) {
+    if (a["server-cpu"] === true) throw new UsageError("--server-cpu takes a core list (e.g. 0 or 0,1)");
+    run.serverCpus = parseCoreList(a["server-cpu"]);
+  }
   if (run.processes > 1 && (run.latencyMs! > 0 || run.jitterMs! > 0 || run.lossPct! > 0)) throw new UsageError("--latency/--jitter/--loss route through one proxy in front of one process: use them without --processes");
   const capacity = typeof a.capacity === "string" ? a.capacity.split(",").map((s) => Number(s)) : undefined;
   if (capacity && capacity.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError("--capacity takes a comma list of battle counts");
@@ -125,7 +135,8 @@ function printSummary(r: RunResult) {
     `\n${r.name}: ${r.pass ? "PASS" : "FAIL"}${r.failures.length ? ` (${r.failures.join("; ")})` : ""}\n` +
     `  joins ${r.joins.ok}/${r.joins.attempted} ok, ${r.joins.failed} failed; commands sent ${r.commands.sent}, acked ${r.commands.acked}, refused ${r.commands.refused}, lost ${r.commands.lost}\n` +
     `  command→patch latency p50 ${L.p50} / p95 ${L.p95} / p99 ${L.p99} / max ${L.max} ms (${L.count} samples)\n` +
-    `  server CPU mean ${r.server.cpuPctMean}% max ${r.server.cpuPctMax}%, RSS ${r.server.rssMbStart.toFixed(0)}→${r.server.rssMbEnd.toFixed(0)} MB; clients received ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s\n`,
+    `  server CPU mean ${r.server.cpuPctMean}% max ${r.server.cpuPctMax}%, RSS ${r.server.rssMbStart.toFixed(0)}→${r.server.rssMbEnd.toFixed(0)} MB; clients received ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s\n` +
+    (r.cpuPerCommand ? `  ${cpuPerCommandLine(r.cpuPerCommand).replace(/\*\*/g, "")}\n` : ""),
   );
 }
 
@@ -145,13 +156,13 @@ async function capacityRun(base: Partial<RunOptions> & { plan: BattlePlan }, ste
   }
   const out = DEFAULT_RUN.outDir;
   const rows = results.map((r) =>
-    `| ${r.config.battles} | ${r.clients.peak} | ${r.rampSec ?? "—"} s | ${r.joins.ok}/${r.joins.attempted} | ${r.commands.ackedPerSec} | ${r.latency.p50} | ${r.latency.p95} | ${r.latency.p99} | ${r.latency.max} | ${r.commands.lost} | ${r.server.cpuPctMean} % | ${r.server.rssMbMax.toFixed(0)} MB | ${r.runner.cpuPctMean} % | ${r.runner.lagP99MaxMs} ms | ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s |`);
+    `| ${r.config.battles} | ${r.clients.peak} | ${r.rampSec ?? "—"} s | ${r.joins.ok}/${r.joins.attempted} | ${r.commands.ackedPerSec} | ${r.latency.p50} | ${r.latency.p95} | ${r.latency.p99} | ${r.latency.max} | ${r.commands.lost} | ${r.server.cpuPctMean} % | ${r.server.rssMbMax.toFixed(0)} MB | ${r.runner.cpuPctMean} % | ${r.runner.lagP99MaxMs} ms | ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s | ${r.cpuPerCommand?.serverUsPerAcked ?? "—"} µs | ${r.cpuPerCommand?.botsUsPerAcked ?? "—"} µs |`);
   const md = [
     `# Capacity: ${name}`, ``,
     `Command per step: \`${commandLine(results[0]!).replace(/--battles \d+/, "--battles N")}\`; one fresh server process per step. Stop: ${stopReason}.`, ``,
     `> ${results[0]?.environment.sameMachine}. The load generator shares the cores with the server (every client decodes every patch of its battle): read "runner CPU" and "runner lag" beside "server CPU"; a runner lag spike delays the latency it measures.`, ``,
-    `| battles | peak clients | ramp | joins ok | acked/s | p50 ms | p95 ms | p99 ms | max ms | lost | server CPU | server RSS max | runner CPU | runner lag p99 | bytes in |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| battles | peak clients | ramp | joins ok | acked/s | p50 ms | p95 ms | p99 ms | max ms | lost | server CPU | server RSS max | runner CPU | runner lag p99 | bytes in | server CPU / acked | runner CPU / acked |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     ...rows, ``,
     `Per-step reports: ${results.map((r) => `[${r.config.battles}](${r.name}.md)`).join(", ")}.`, ``,
     `![p99 and server CPU by step](${name}.svg)`, ``,
@@ -194,8 +205,15 @@ async function main(): Promise<number> {
     if (args.help) { process.stdout.write(`${USAGE}\n`); return 0; }
     parsed = optionsFromArgs(args);
   } catch (err) {
-    if (err instanceof UsageError) { process.stderr.write(`${err.message}\n\n${USAGE}\n`); return 2; }
+    if (err instanceof UsageError || err instanceof PinningError) { process.stderr.write(`${err.message}\n\n${USAGE}\n`); return 2; }
     throw err;
+  }
+  // checked before any server starts (runLoadtest checks again), so a bad core list costs nothing
+  if (parsed.run.serverCpus) {
+    try { planPinning(parsed.run.serverCpus); } catch (err) {
+      if (err instanceof PinningError) { process.stderr.write(`${err.message}\n`); return 2; }
+      throw err;
+    }
   }
   if (parsed.capacity) return (await capacityRun(parsed.run, parsed.capacity, parsed.capacityP99)) ? 0 : 1;
   const result = await runLoadtest(parsed.run);

@@ -17,6 +17,13 @@ export function writeReports(result: RunResult, outDir: string, extraMd = ""): {
 const fmtBytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(2)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`);
 const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
 
+/** Server CPU per acked command, with the load generator's beside it so nobody mistakes one for the other. */
+export function cpuPerCommandLine(x: NonNullable<RunResult["cpuPerCommand"]>): string {
+  const pin = x.pinning ? `server on core ${x.pinning.server.join(",")}, load generator on ${x.pinning.bots.join(",")}` : "not pinned";
+  return `CPU per acked command (from the ramp to the stop, ${x.windowSec} s, ${x.acked} acked; ${pin}): ` +
+    `**server ${x.serverUsPerAcked} µs** (${x.serverCpuPct} % of a core), load generator ${x.botsUsPerAcked} µs (${x.botsCpuPct} %).`;
+}
+
 export function commandLine(r: RunResult): string {
   const c = r.config;
   const p = c.plan;
@@ -25,6 +32,8 @@ export function commandLine(r: RunResult): string {
   if (c.latencyMs) parts.push(`--latency ${c.latencyMs}`);
   if (c.jitterMs) parts.push(`--jitter ${c.jitterMs}`);
   if (c.lossPct) parts.push(`--loss ${c.lossPct}`);
+  if (c.serverCpus) parts.push(`--server-cpu ${c.serverCpus.join(",")}`);
+  if (c.botWorkers > 1) parts.push(`--bot-workers ${c.botWorkers}`);
   if (c.processes > 1) parts.push(`--processes ${c.processes}`);
   else if (c.redis) parts.push("--redis");
   parts.push(`--name ${r.name}`);
@@ -76,6 +85,7 @@ export function markdown(r: RunResult, svgName: string): string {
           ``,
         ]
       : []),
+    ...(r.cpuPerCommand ? [cpuPerCommandLine(r.cpuPerCommand), ``] : []),
     `CPU % is of one core (100 % = one core busy). Battles: ${r.battles.created} created, ${r.battles.started} started, ${r.battles.ended} ended (${r.battles.endedByGm} ended by the GM after ${c.plan.maxRounds} rounds). Peak clients: ${r.clients.peak}.`,
     ``,
     `## Errors`,

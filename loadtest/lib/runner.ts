@@ -7,7 +7,8 @@ import fs from "node:fs";
 import { Metrics } from "./metrics";
 import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./plan";
 import { localFleet, workerFleet, type Fleet } from "./fleet";
-import { ProcSampler, ROOT, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { ProcSampler, readProc, ROOT, startServerProcess, type ServerProcess } from "../../harness/server-process";
+import { planPinning, pinThisProcess, type Pinning } from "../../harness/cpu-pinning";
 import { freePort } from "../../harness/ports";
 import { NetSim } from "../../harness/netsim";
 import { startRedis, type TestRedis } from "../../harness/redis-server";
@@ -40,7 +41,35 @@ export interface RunOptions {
   failOnLoss: boolean;
   failOnJoinFailure: boolean;
   maxP99Ms?: number;
+  /**
+   * Pin the server process(es) to these cores (`taskset -c`) and this process, its bot workers and
+   * redis-server to every other core available (`--server-cpu`). Checked before anything starts.
+   */
+  serverCpus?: number[];
+  /** Stop early once this many commands were acked in the measured window (after the ramp); `durationSec` still bounds the run. */
+  stopAfterAcked?: number;
   outDir: string;
+}
+
+/**
+ * CPU spent per acknowledged command in the steady window: from the moment every table's first
+ * battle was opened (the ramp) to the stop, so joins and the leave storm are not counted.
+ * Server CPU is the servers' own `process.cpuUsage()` (every thread, read from /metrics); the
+ * load generator's is this process's `process.cpuUsage()` plus its bot workers' from /proc.
+ */
+export interface CpuPerCommand {
+  windowSec: number;
+  /** Commands acked in the window (bot workers report once a second: ±1 s of commands at each end). */
+  acked: number;
+  serverCpuMs: number;
+  botsCpuMs: number;
+  serverUsPerAcked: number;
+  botsUsPerAcked: number;
+  /** Server CPU in the window as % of one core (summed over processes). */
+  serverCpuPct: number;
+  botsCpuPct: number;
+  /** With --server-cpu: the cores of the servers and of the load generator. */
+  pinning?: Pinning;
 }
 
 export const DEFAULT_RUN: RunOptions = {
@@ -79,6 +108,8 @@ export interface RunResult {
     processes: ProcessFigures[];
   };
   runner: { cpuPctMean: number; lagP99MaxMs: number };
+  /** Undefined when the ramp never completed before the stop. */
+  cpuPerCommand?: CpuPerCommand;
   network: { bytesIn: number; bytesOut: number; bytesInPerSec: number; bytesOutPerSec: number; messagesIn: number; netsim?: Record<string, number> };
   errors: { joinFailures: number; disconnects: Record<string, number>; drops: number; reconnects: number; refusedByCode: Record<string, number>; timeouts: number; lost: number; other: Record<string, number> };
   timeline: Sample[];
@@ -96,6 +127,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
 
   if (opts.processes > 1) opts.redis = true;
   if (opts.processes > 1 && (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0)) throw new Error("the netsim proxy fronts one server process");
+  // before anything starts, so a bad core list is refused with nothing to clean up (PinningError)
+  const pinning = opts.serverCpus ? planPinning(opts.serverCpus) : undefined;
   const servers: ServerProcess[] = [];
   let redis: TestRedis | undefined;
   let proxy: NetSim | undefined;
@@ -106,6 +139,11 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   let rampSec: number | null = null;
 
   try {
+    // the runner first: redis-server and the bot workers inherit its affinity
+    if (pinning) {
+      pinThisProcess(pinning.bots);
+      say(`pinned: server(s) on core ${pinning.server.join(",")}, load generator and redis-server on ${pinning.bots.join(",")}`);
+    }
     const nodeArgs: string[] = [];
     if (opts.cpuProf) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.outDir, `${opts.name}.cpuprofile`)}`);
     if (opts.redis) {
@@ -119,7 +157,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       if (redis) Object.assign(env, { REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}` });
       say(`starting server ${i + 1}/${opts.processes} on 127.0.0.1:${port}…`);
       const logFile = path.join(opts.outDir, `${opts.name}.server${opts.processes > 1 ? `-${i + 1}` : ""}.log`);
-      servers.push(await startServerProcess({ port, env, nodeArgs, logFile }));
+      servers.push(await startServerProcess({ port, env, nodeArgs, logFile, cores: pinning?.server }));
     }
     // Several processes: each new client enters through the next process, so GM and players of
     // one battle usually enter through different processes and the matchmaker must route them.
@@ -147,7 +185,26 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const bots = fleet;
     if (opts.botWorkers > 1) say(`bots in ${bots.pids().length} worker processes`);
     const workerSamplers = bots.pids().map((pid) => new ProcSampler(pid));
-    void bots.ramped.then(() => { rampSec = round2((performance.now() - t0) / 1000); });
+    // CPU per acked command is measured from the ramp to the stop (see CpuPerCommand); a failed
+    // scrape leaves no figure rather than a wrong one
+    type CpuMark = { at: number; acked: number; server: number; bots: number };
+    const cpuMark = async (): Promise<CpuMark | undefined> => {
+      try {
+        const at = performance.now();
+        const acked = bots.metrics().cmds.acked;
+        const server = (await Promise.all(servers.map((p) => p.cpuUsage()))).reduce((a, u) => a + u.user + u.system, 0);
+        const self = process.cpuUsage();
+        return { at, acked, server, bots: self.user + self.system + bots.pids().reduce((a, pid) => a + (readProc(pid)?.cpuMs ?? 0) * 1000, 0) };
+      } catch (err) {
+        say(`server CPU not read (${(err as Error).message}): no CPU per command figure`);
+        return undefined;
+      }
+    };
+    let cpuStart: CpuMark | undefined;
+    void bots.ramped.then(async () => {
+      rampSec = round2((performance.now() - t0) / 1000);
+      cpuStart = await cpuMark();
+    });
 
     ticker = setInterval(() => {
       const now = performance.now();
@@ -178,8 +235,11 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
 
     // run for the duration (or until the server dies)
     const deadline = Date.now() + opts.durationSec * 1000;
-    while (Date.now() < deadline && !anyCrashed()) await new Promise((r) => setTimeout(r, 250));
+    const enough = () => opts.stopAfterAcked !== undefined && cpuStart !== undefined && bots.metrics().cmds.acked - cpuStart.acked >= opts.stopAfterAcked;
+    while (Date.now() < deadline && !anyCrashed() && !enough()) await new Promise((r) => setTimeout(r, 250));
     const durationSec = round2((performance.now() - t0) / 1000);
+    const cpuEnd = cpuStart && !anyCrashed() ? await cpuMark() : undefined;
+    const cpuPerCommand = cpuStart && cpuEnd ? cpuFigures(cpuStart, cpuEnd, pinning) : undefined;
 
     // stop issuing commands; in-flight ones get the grace period to be answered
     bots.stop();
@@ -205,7 +265,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     redis = undefined;
 
     return finish(opts, {
-      startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats, processes,
+      startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats, processes, cpuPerCommand,
     });
   } finally {
     if (ticker) clearInterval(ticker);
@@ -214,6 +274,19 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     await Promise.all(servers.map((p) => p.stop().catch(() => undefined)));
     await redis?.close().catch(() => undefined);
   }
+}
+
+function cpuFigures(a: { at: number; acked: number; server: number; bots: number }, b: typeof a, pinning: Pinning | undefined): CpuPerCommand {
+  const windowSec = (b.at - a.at) / 1000;
+  const acked = b.acked - a.acked;
+  const serverUs = b.server - a.server;
+  const botsUs = b.bots - a.bots;
+  const per = (us: number) => (acked > 0 ? Math.round(us / acked) : 0);
+  const pct = (us: number) => (windowSec > 0 ? round2(us / 1e4 / windowSec) : 0);
+  return {
+    windowSec: round2(windowSec), acked, serverCpuMs: round2(serverUs / 1000), botsCpuMs: round2(botsUs / 1000),
+    serverUsPerAcked: per(serverUs), botsUsPerAcked: per(botsUs), serverCpuPct: pct(serverUs), botsCpuPct: pct(botsUs), pinning,
+  };
 }
 
 function processFigures(p: ServerProcess, tl: Sample[], i: number): ProcessFigures {
@@ -228,7 +301,7 @@ function processFigures(p: ServerProcess, tl: Sample[], i: number): ProcessFigur
 
 function finish(
   opts: RunOptions,
-  r: { startedAt: string; durationSec: number; rampSec: number | null; metrics: Metrics; timeline: Sample[]; lost: number; crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; peakClients: number; netsimStats?: Record<string, number>; processes: ProcessFigures[] },
+  r: { startedAt: string; durationSec: number; rampSec: number | null; metrics: Metrics; timeline: Sample[]; lost: number; crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; peakClients: number; netsimStats?: Record<string, number>; processes: ProcessFigures[]; cpuPerCommand?: CpuPerCommand },
 ): RunResult {
   const m = r.metrics;
   const { ships, seatedPlayers, oneVsOne } = shipsFor(opts.plan);
@@ -249,7 +322,7 @@ function finish(
     config: { ...config, clientsPerBattle: seatedPlayers + 1, shipsPerBattle: ships.length, oneVsOne },
     environment: {
       cpus: cpus.length, cpuModel: cpus[0]?.model ?? "?", memGb: round2(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`,
-      sameMachine: `the load generator (all bot clients, ${opts.botWorkers > 1 ? `${opts.botWorkers} worker processes` : "one Node process"}) ran on the same ${cpus.length}-core machine as the server${opts.processes > 1 ? ` processes (${opts.processes}) and redis-server` : opts.redis ? " and redis-server" : ""}`,
+      sameMachine: `${opts.serverCpus ? `server(s) pinned to core ${opts.serverCpus.join(",")} with taskset, the load generator to the others; ` : ""}the load generator (all bot clients, ${opts.botWorkers > 1 ? `${opts.botWorkers} worker processes` : "one Node process"}) ran on the same ${cpus.length}-core machine as the server${opts.processes > 1 ? ` processes (${opts.processes}) and redis-server` : opts.redis ? " and redis-server" : ""}`,
     },
     durationSec: r.durationSec,
     rampSec: r.rampSec,
@@ -269,6 +342,7 @@ function finish(
       processes: r.processes,
     },
     runner: { cpuPctMean: round2(mean(tl.map((s) => s.runnerCpuPct))), lagP99MaxMs: Math.max(0, ...tl.map((s) => s.runnerLagP99Ms)) },
+    cpuPerCommand: r.cpuPerCommand,
     network: {
       bytesIn: m.bytesIn, bytesOut: m.bytesOut, bytesInPerSec: Math.round(m.bytesIn / Math.max(1, r.durationSec)),
       bytesOutPerSec: Math.round(m.bytesOut / Math.max(1, r.durationSec)), messagesIn: m.messagesIn, netsim: r.netsimStats,
