@@ -3,12 +3,11 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { buildClient } from "../../scripts/build-client";
-import { startServer, type TestServer } from "../../harness/server";
+import { useServer } from "../support/use-server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
 
 describe("the GM in control (Chromium)", function () {
   this.timeout(120_000);
-  let server: TestServer;
   let browser: Browser;
   let base: string;
   const pages: WatchedPage[] = [];
@@ -29,15 +28,14 @@ describe("the GM in control (Chromium)", function () {
     await eventually(async () => (await attr(w.page, "my-seat", "data-ship-id")) === shipId, `${name} seated`);
   }
 
+  before(async () => { await buildClient({ quiet: true }); });
+  const server = useServer({ SERVE_CLIENT: "true" });
   before(async () => {
-    await buildClient({ quiet: true });
-    server = await startServer({ SERVE_CLIENT: "true" });
-    base = `http://127.0.0.1:${server.port}/`;
+    base = `http://127.0.0.1:${server().port}/`;
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
-    await server?.close();
   });
 
   it("the absent-player flow: close a player's page, GM pauses, skips, frees the seat, a new player takes it; undo of a hit restores the target's hull for every client", async () => {

@@ -11,7 +11,7 @@ import { buildClient } from "../../scripts/build-client";
 import { LIMITS } from "../../src/commands";
 import type { LogEntry } from "../../src/rules/model";
 import type { BattleRoom } from "../../rooms/BattleRoom";
-import { startServer, type TestServer } from "../../harness/server";
+import { useServer } from "../support/use-server";
 import { eventually, launchBrowser, openPage, type WatchedPage } from "../support/browser";
 
 const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");
@@ -67,7 +67,6 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe("the table's view: roll cards, long names, 1366×768 and a 390×844 phone (Chromium)", function () {
   this.timeout(120_000);
-  let server: TestServer;
   let browser: Browser;
   let base: string;
   let roomId = "";
@@ -81,7 +80,7 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     pages.push(w);
     return w;
   };
-  const fullLog = (): LogEntry[] => (server.colyseus.getRoomById(roomId) as unknown as BattleRoom).fullLog;
+  const fullLog = (): LogEntry[] => (server().colyseus.getRoomById(roomId) as unknown as BattleRoom).fullLog;
   const newestRollSeq = () => Math.max(...fullLog().filter((e) => e.dice.length || e.damage).map((e) => e.seq));
 
   async function join(w: WatchedPage, name: string, positions: string[]) {
@@ -104,16 +103,15 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     }
   }
 
+  before(async () => { await buildClient({ quiet: true }); });
+  const server = useServer({ SERVE_CLIENT: "true" });
   before(async () => {
-    await buildClient({ quiet: true });
-    server = await startServer({ SERVE_CLIENT: "true" });
-    base = `http://127.0.0.1:${server.port}/`;
+    base = `http://127.0.0.1:${server().port}/`;
     browser = await launchBrowser();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
-    await server?.close();
   });
 
   it("creates and joins a battle of the longest names without a sideways scroll, in the lobby at both sizes", async () => {
@@ -171,7 +169,7 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
     await act(phone, "coord-pool");
 
     // The range ladder puts the enemy on the rung of its band, as the server has it, with the missiles in flight.
-    const state = (server.colyseus.getRoomById(roomId) as unknown as BattleRoom).state;
+    const state = (server().colyseus.getRoomById(roomId) as unknown as BattleRoom).state;
     for (const w of [gm, alice, phone]) {
       await eventually(async () => (await byId(w.page, "ladder-p1-n1").getAttribute("data-band")) === state.ranges.get("n1|p1"), `${w.label}: the band on the ladder`);
       assert.match((await byId(w.page, "ladder-p1-n1").textContent()) ?? "", /3 missiles in flight, next round \d+/);
