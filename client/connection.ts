@@ -100,6 +100,11 @@ export class BattleSession {
       this.seatListeners.forEach((l) => l(s));
     },
     onAck: (a) => this.ackListeners.forEach((l) => l(a)),
+    // The GM's list of who is watching (not a reply: it comes whenever a spectator joins or leaves).
+    onSpectators: (list) => {
+      this.spectators = list;
+      this.spectatorListeners.forEach((l) => l(list));
+    },
     onError: (e) => {
       this.errors.push(e);
       this.errorListeners.forEach((l) => l(e));
@@ -128,11 +133,6 @@ export class BattleSession {
     room.reconnection.maxRetries = 5;
     room.reconnection.minUptime = 0; // a seat resumed just after a reload must reconnect too
     this.protocol.attach(room);
-    // The GM's list of who is watching (not a reply: it comes whenever a spectator joins or leaves).
-    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => {
-      this.spectators = m.spectators;
-      this.spectatorListeners.forEach((l) => l(m.spectators));
-    });
     room.onStateChange((state: any) => this.stateListeners.forEach((l) => l(state)));
     room.onDrop(() => {
       this.setStatus({ kind: "reconnecting", attempt: Math.max(1, room.reconnection.retryCount), maxRetries: room.reconnection.maxRetries, offline: offline() });

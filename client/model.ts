@@ -36,7 +36,7 @@ export function enemiesOf(state: AnyState, own: AnyShip): AnyShip[] {
   return ships(state).filter((s) => s.side !== own.side && !isOut(s));
 }
 
-/** True when this seat receives the ship's detail fields (own ship, GM, or a sensor lock). */
+/** True when this seat receives the ship's detail fields (its own fleet, the GM, or a sensor lock). */
 export function hasDetail(s: AnyShip): boolean {
   return s?.maxHull !== undefined && s?.maxHull !== null;
 }

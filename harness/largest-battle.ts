@@ -155,7 +155,7 @@ const mods = (list: any) => [...list].map((m: any) => `${m.label}:${m.value}`);
 /**
  * What `client` decoded equals the GM's state, field by field: every public field of the battle,
  * ships, ranges, missiles, crew, combat log and chat; the details the client is entitled to (its
- * own ship, ships its side has locked; everything for the GM) equal the GM's, and no other ship's
+ * own fleet, ships its side has locked; everything for the GM) equal the GM's, and no other ship's
  * details reach it.
  */
 export function assertSameAsGm(client: SeatClient, gm: SeatClient): void {
@@ -168,7 +168,7 @@ export function assertSameAsGm(client: SeatClient, gm: SeatClient): void {
 
   const role = client.seat?.role;
   const lockedByPlayers = new Set([...g.ships.values()].filter((x: any) => x.side === "players" && !x.destroyed).flatMap((x: any) => [...x.lockedOn]));
-  const entitled = (shipId: string) => role === "gm" || (role === "player" && (shipId === client.seat!.shipId || lockedByPlayers.has(shipId)));
+  const entitled = (shipId: string) => role === "gm" || (role === "player" && (g.ships.get(shipId)?.side === "players" || lockedByPlayers.has(shipId)));
   assert.deepEqual([...c.ships.keys()].sort(), [...g.ships.keys()].sort(), `${who}: ships`);
   for (const [id, gs] of g.ships.entries()) {
     const cs = c.ships.get(id);

@@ -29,6 +29,7 @@ export class SeatClient {
     this.room = room;
     this.session = new ProtocolSession(`${label}-${++clients}`, {
       onAck: (a) => this.acks.push(a),
+      onSpectators: (list) => { this.spectators = list; },
       onError: (e) => {
         this.errors.push(e);
         this.errorWaiters.splice(0).forEach((w) => w());
@@ -43,7 +44,6 @@ export class SeatClient {
 
   private attach(room: Room<any, any>) {
     this.session.attach(room);
-    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => { this.spectators = m.spectators; });
     room.onLeave((code: number) => {
       if (room !== this.room || this.closed || !this.follow || isFinalClose(code)) return;
       this.relocating ??= this.rejoin(processIdOf(room)).finally(() => { this.relocating = undefined; });

@@ -31,6 +31,8 @@ export interface SessionHooks {
   onSeat?(seat: SeatReply): void;
   onAck?(ack: AckReply): void;
   onError?(error: ErrorReply): void;
+  /** The GM's list of spectators, sent whenever one joins or leaves (not a reply). */
+  onSpectators?(spectators: { id: string; name: string }[]): void;
   /**
    * Every reply that names a `cid`: `late` when nothing waits for it any more (its deadline
    * passed, or it answers a command this session did not send, such as one re-sent after a reload).
@@ -91,6 +93,7 @@ export class ProtocolSession {
       this.hooks.onError?.(error);
       if (error.cid) this.settle(error.cid, { kind: "error", error });
     });
+    room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => this.hooks.onSpectators?.(m.spectators));
     room.onStateChange(() => {
       this.changes++;
       this.wakeStateWaiters();

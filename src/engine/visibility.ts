@@ -16,12 +16,15 @@ export function lockedByPlayers(battle: Battle): Set<string> {
 
 /**
  * The ships whose details (and whose log entries' details) `viewer` is entitled to: the GM every
- * ship, a player its own ship and the ships its side has locked on, a spectator none.
+ * ship; a player every ship of the players' fleet (allies share their condition over comms, as a
+ * table shares its character sheets) and the NPC ships its side has locked on; a spectator none.
+ * The NPC side's secrets stay hidden from players until a sensor lock.
  */
 export function detailedShips(battle: Battle, viewer: Viewer): Set<string> {
   if (viewer.role === "gm") return new Set(Object.keys(battle.ships));
   if (viewer.role === "spectator") return new Set();
   const ships = lockedByPlayers(battle);
+  for (const s of Object.values(battle.ships)) if (s.side === "players") ships.add(s.id);
   ships.add(viewer.shipId);
   return ships;
 }

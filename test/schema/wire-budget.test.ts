@@ -96,10 +96,10 @@ const gmView = (state: BattleState) => (view: StateView) => {
   for (const ship of state.ships.values()) view.add(ship, DETAIL);
   for (const e of state.log) if (e.detail) view.add(e, DETAIL);
 };
+// A player sees its whole fleet in detail (src/engine/visibility.ts), and the log entries aimed at it.
 const playerView = (state: BattleState) => (view: StateView) => {
-  const own = state.ships.get("p1")!;
-  view.add(own, DETAIL);
-  for (const e of state.log) if (e.target === "p1") view.add(e, DETAIL);
+  for (const ship of state.ships.values()) if (ship.side === "players") view.add(ship, DETAIL);
+  for (const e of state.log) if (state.ships.get(e.target)?.side === "players") view.add(e, DETAIL);
 };
 
 describe("wire-state budget: the largest battle the limits allow", function () {
