@@ -65,6 +65,25 @@ function cards(page: Page): Promise<CardData[]> {
 const nums = (v?: string) => (v ? v.split(",").map(Number) : []);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/**
+ * The create form's ship-class selects whose longest label would not fit (issue 14: "Free Trader
+ * (20" was all one saw): the label's width in the select's own font against the room inside it.
+ */
+async function cutShipClassLabels(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="ship-class"]', (selects) => {
+    const ctx = document.createElement("canvas").getContext("2d")!;
+    const cut: string[] = [];
+    for (const el of selects as HTMLSelectElement[]) {
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      // room for the text: the inner width less the padding and the arrow (about one line's height)
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - parseFloat(cs.fontSize);
+      for (const o of Array.from(el.options)) if (ctx.measureText(o.text).width > room) cut.push(`${o.text} (${Math.round(ctx.measureText(o.text).width)} > ${Math.round(room)} px)`);
+    }
+    return cut;
+  });
+}
+
 describe("the table's view: roll cards, long names, 1366×768 and a 390×844 phone (Chromium)", function () {
   this.timeout(120_000);
   let browser: Browser;
@@ -134,6 +153,7 @@ describe("the table's view: roll cards, long names, 1366×768 and a 390×844 pho
       await byId(visitor.page, "battle-row").first().waitFor();
       assert.deepEqual(await overflowing(visitor.page), [], `${label}: nothing overflows`);
       assert.ok(await byId(visitor.page, "join-battle").first().isVisible(), `${label}: Join in view`);
+      assert.deepEqual(await cutShipClassLabels(visitor.page), [], `${label}: every ship-class label shown whole`);
       await visitor.page.screenshot({ path: path.join(ARTIFACTS, `${label}.png`), fullPage: true });
     }
 
