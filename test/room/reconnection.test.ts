@@ -33,6 +33,8 @@ describe("reconnection", function () {
     assert.ok(proxy.cutAll() >= 1);
     await gm.until((s) => s.crew.get(seatId).connected === false, 5000, "the seat marked disconnected");
     await gm.until((s) => s.crew.get(seatId).connected === true, 10000, "the seat marked connected again");
+    // The GM may see the seat connected before the player's SDK has handled its own rejoin reply.
+    for (let i = 0; i < 50 && !reconnected; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(reconnected, "the SDK reconnected (a failure here with close code 4003 means the WebSocket polyfill is missing)");
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await player.until((s) => s.phase === "combat", 5000, "the reconnected client to receive patches");
