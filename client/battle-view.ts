@@ -304,7 +304,7 @@ function shipCard(s: AnyState, x: AnyShip, myShipId: string, catalogue: Catalogu
   return h("article", { class: classes.filter(Boolean).join(" "), testid: `ship-${x.id}`, "data-ship-id": x.id, "aria-label": `${x.name} (${x.id})` },
     h("header", {}, h("h5", {}, x.name, " ", h("span", { class: "muted" }, `(${x.id})`)),
       h("span", { class: `cond cond-${x.condition}`, testid: `condition-${x.id}` }, x.condition)),
-    h("p", { class: "muted small" }, `${catalogue[x.className]?.displayName ?? x.className} · ${x.tons} t · thrust ${x.thrust} · initiative ${x.initiative}${x.evasive ? ` · evasive −${x.evasive}` : ""}`),
+    h("p", { class: "muted small" }, `${catalogue[x.className]?.displayName ?? x.className} · ${x.tons} t · thrust ${x.thrust} · initiative ${x.initiative}${x.evasive ? ` · evasive −${x.evasive}` : ""}${known && x.dodgeReady ? " · dodge ready" : ""}`),
     known ? h("div", { class: "bars" },
       bar("Hull", x.hull, x.maxHull, `hull-bar-${x.id}`),
       s.ruleset === "ce" ? bar("Structure", x.structure, x.maxStructure, `structure-bar-${x.id}`) : null) : null,
