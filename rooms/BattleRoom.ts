@@ -11,6 +11,7 @@ import { logger } from "../src/server/logger";
 import { notify } from "../src/server/observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
+import { sampleEvery } from "./state-sampler";
 import { FullStateSerializer } from "./full-state-serializer";
 import { Blocklist, normaliseIp } from "../src/server/blocklist";
 import { Refused, type AdmitVerdict } from "../src/battle/admission";
@@ -47,6 +48,13 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   });
   /** Dropped sessions held for RECONNECT_GRACE_SEC, by session id: their seat taken back with its key ends the wait. */
   private graces = new Map<string, ReturnType<Room["allowReconnection"]>>();
+  /** The host's timers (turn, idle, seat release): Node's own, cleared when the room goes. */
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  /** State size sampling: changed since the last measurement, the last measured size, leaving the sampler. */
+  private stateChanged = true;
+  private stateBytes?: number;
+  private stopSampling?: () => void;
+  private patchQueued = false;
 
   override async onCreate(rawOptions: unknown) {
     const { [CONTEXT_OPTION]: ctx, ...options } = (rawOptions ?? {}) as Record<string, unknown>;
@@ -82,14 +90,18 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       const name = typeof type === "string" ? type.slice(0, 64) : typeof type === "number" ? String(type) : "(unreadable)";
       this.host.receive({ sessionId: client.sessionId, ip: (client as BattleClient).userData?.ip }, name, payload);
     });
-    this.clock.setInterval(() => this.sampleState(), s.METRICS_SAMPLE_MS);
+    this.stopSampling = sampleEvery(s.METRICS_SAMPLE_MS, {
+      changed: () => this.stateChanged,
+      measure: () => { this.stateChanged = false; this.stateBytes = this.encodedStateBytes(); },
+      report: () => this.sampleState(),
+    });
   }
 
   /** The host's output: what it needs of this room. */
   private output(): HostOutput {
     return {
       now: () => Date.now(),
-      setTimeout: (fn, ms) => this.clock.setTimeout(fn, ms),
+      setTimeout: (fn, ms) => this.setTimer(fn, ms),
       send: (sessionId, type, body) => this.clients.getById(sessionId)?.send(type, body),
       endGrace: (sessionId) => this.graces.get(sessionId)?.reject?.(new Error("the seat was released")),
       publish: (change) => this.publish(change),
@@ -97,6 +109,38 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       metadata: (meta) => { void this.setMetadata(meta); },
       disconnect: async (how) => { await this.disconnect(how === "moving" ? CloseCode.MAY_TRY_RECONNECT : undefined); },
     };
+  }
+
+  /**
+   * Node's timers, not the room clock: Colyseus ticks its clock only with the patch interval,
+   * which is long (changes are pushed at once), and a tick per room per frame would cost every
+   * idle battle. A failing callback is reported like any room handler's.
+   */
+  private setTimer(fn: () => void, ms: number) {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      try {
+        fn();
+      } catch (err) {
+        this.onUncaughtException(err as RoomException, "setTimeout" as RoomMethodName);
+      }
+    }, ms);
+    this.timers.add(t);
+    return { clear: () => { clearTimeout(t); this.timers.delete(t); } };
+  }
+
+  /**
+   * Pushes a change made outside a published command (a seat's connection came or went) with the
+   * next turn of the event loop, once however many happen in this one.
+   */
+  private patchSoon() {
+    this.stateChanged = true;
+    if (this.patchQueued) return;
+    this.patchQueued = true;
+    setImmediate(() => {
+      this.patchQueued = false;
+      if (this.state) this.broadcastPatch();
+    });
   }
 
   /** Colyseus installs its own SchemaSerializer when the state is set: ours takes its place. */
@@ -136,6 +180,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       this.refreshView(client);
     }
     client.send("seat", reply);
+    this.patchSoon();
     if (held && auth.kind === "seat") {
       // Nobody will reconnect the old session any more: free it now (onLeave), not when the grace expires.
       held.reject?.(new Error("the seat was taken back by a newer connection"));
@@ -147,6 +192,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const info = this.host.infoOf(client.sessionId);
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = false;
+    this.patchSoon();
     const mayReconnect = this.host.dropped(client.sessionId, client.userData?.ip, protocolViolation(client.sessionId, code), connectionFault(client.sessionId)?.kind === "joinTimeout");
     if (!mayReconnect || this.ctx.settings.RECONNECT_GRACE_SEC <= 0) return;
     const grace = this.allowReconnection(client, this.ctx.settings.RECONNECT_GRACE_SEC);
@@ -165,6 +211,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const info = this.host.reconnected(client.sessionId);
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = true;
+    this.patchSoon();
     this.patchMeter.attach(client);
     this.views.forget(client.sessionId);
     this.refreshView(client);
@@ -177,6 +224,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const seat = this.host.left(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
+    this.patchSoon();
   }
 
   /**
@@ -192,6 +240,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   }
 
   override onDispose() {
+    this.stopSampling?.();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     return this.host?.dispose();
   }
 
@@ -204,6 +255,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   /** Copies an accepted change into the wire state, reveals what each client may see, pushes the patch at once. */
   private publish(change: Change) {
+    this.stateChanged = true;
     const detailed = showChange(this.state, change);
     for (const client of this.clients) this.refreshView(client, detailed);
     this.broadcastPatch();
@@ -219,9 +271,10 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     return sent;
   }
 
-  /** Reports the encoded state size and the patch traffic since the last sample to the observers. */
+  /** Reports the last measured state size and the patch traffic since the last sample to the observers. */
   private sampleState() {
-    notify("stateSampled", { roomId: this.roomId, stateBytes: this.encodedStateBytes(), ...this.patchMeter.take() });
+    if (this.stateBytes === undefined) return;
+    notify("stateSampled", { roomId: this.roomId, stateBytes: this.stateBytes, ...this.patchMeter.take() });
   }
 
   /**

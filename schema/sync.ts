@@ -5,6 +5,13 @@ import type { Battle, LogEntry, Ship } from "../src/rules/model";
 import { BattleState, ChatLine, LogEntryState, MissileState, Modifier, ShipState, TurretState } from "./BattleState";
 import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWireBytes, logEntryWireBytes, publicDamageModifiers, type ChatLineFields } from "./wire-budget";
 
+/**
+ * Per wire ship, the engine values it was last synced from, flat. Comparing plain values is a
+ * fraction of the cost of going through the schema's setters (which compare too, behind a
+ * property accessor and a change tracker): a command touches one or two of a battle's 15 ships.
+ */
+const synced = new WeakMap<ShipState, unknown[]>();
+
 /** Each wire item's size bound, and the running totals per state, so trimming never re-measures. */
 const itemBytes = new WeakMap<LogEntryState | ChatLine, number>();
 const totals = new WeakMap<BattleState, { log: number; chat: number }>();
@@ -31,7 +38,10 @@ export function syncBattle(state: BattleState, battle: Battle, activeShipId: str
       s = new ShipState();
       state.ships.set(ship.id, s);
     }
+    const now = shipValues(ship);
+    if (sameValues(synced.get(s), now)) continue;
     syncShip(s, ship);
+    synced.set(s, now);
   }
 
   for (const key of [...state.ranges.keys()]) if (!(key in battle.ranges)) state.ranges.delete(key);
@@ -90,6 +100,23 @@ function syncShip(s: ShipState, ship: Ship): void {
   s.coordinationPool = ship.coordinationPool;
   syncStrings(s.lockedOn, ship.lockedOn);
   syncStrings(s.actedThisTurn, ship.actedThisTurn);
+}
+
+/** Every engine value syncShip copies, in a fixed order (arrays and maps flattened with their lengths). */
+function shipValues(ship: Ship): unknown[] {
+  const v: unknown[] = [ship.name, ship.side, ship.className, ship.tons, ship.thrust, ship.destroyed, ship.escaped,
+    ship.initiative, ship.evasive, ship.armour, ship.hull, ship.maxHull, ship.structure, ship.maxStructure,
+    ship.reactionsLeft, ship.dodgeReady, ship.coordinationPool, ship.lockedOn.length, ...ship.lockedOn,
+    ship.actedThisTurn.length, ...ship.actedThisTurn, ship.turrets.length];
+  for (const [name, sev] of Object.entries(ship.systems)) v.push(name, sev);
+  for (const t of ship.turrets) v.push(t.id, t.mount, t.weapon, t.damage, t.missiles, t.smartMissiles, t.sand, t.usedRound, t.ready);
+  return v;
+}
+
+function sameValues(a: unknown[] | undefined, b: unknown[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A public, coarse summary of a ship's state that any observer could see. */

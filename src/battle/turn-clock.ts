@@ -13,6 +13,8 @@ export interface Timers {
 export class TurnClock {
   private turnTimer?: Timer;
   private idleTimer?: Timer;
+  /** When something was last accepted: the idle timer, once due, looks here before it ends the battle. */
+  private lastChange = 0;
   private turnSeen = "";
   /** When the active ship's turn runs out (ms since the epoch), 0 outside combat: shown to the clients. */
   turnEndsAt = 0;
@@ -55,10 +57,21 @@ export class TurnClock {
     if (active && battle.ships[active]?.side === "players" && !crewedShips.has(active)) this.turnSeen = "";
   }
 
-  /** Something was accepted: the idle timer starts again. */
+  /**
+   * Something was accepted: the idle time starts again. Every command does this, so the timer is
+   * not re-armed each time: when it falls due it waits for whatever remains since the last change.
+   */
   touch(): void {
-    this.idleTimer?.clear();
-    this.idleTimer = this.timers.setTimeout(this.onIdle, this.idleMs);
+    this.lastChange = this.timers.now();
+    this.idleTimer ??= this.armIdle(this.idleMs);
+  }
+
+  private armIdle(ms: number): Timer {
+    return this.timers.setTimeout(() => {
+      const left = this.lastChange + this.idleMs - this.timers.now();
+      this.idleTimer = left > 0 ? this.armIdle(left) : undefined;
+      if (left <= 0) this.onIdle();
+    }, ms);
   }
 
   /** The battle ended: no turn runs out any more. */
@@ -71,5 +84,6 @@ export class TurnClock {
   stop(): void {
     this.stopTurn();
     this.idleTimer?.clear();
+    this.idleTimer = undefined;
   }
 }

@@ -14,8 +14,8 @@ const baseSchema = z.object({
   RECONNECT_GRACE_SEC: z.coerce.number().int().min(0).max(3600).default(60),
   /** A player gone past RECONNECT_GRACE_SEC loses the seat this much later, for a new player to take the ship (0: when the grace ends). */
   SEAT_RELEASE_SEC: z.coerce.number().int().min(0).max(86_400).default(60),
-  /** Regular patch interval; command results are pushed at once regardless. */
-  PATCH_RATE_MS: z.coerce.number().int().min(10).max(1000).default(50),
+  /** Safety-net patch interval: every change is pushed at once (a command, or a seat connecting); a long interval keeps idle battles cheap. */
+  PATCH_RATE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Largest client message accepted by the WebSocket transport. */
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(512).max(1_048_576).default(4096),
   /** WebSocket heartbeat: a connection missing PING_MAX_RETRIES pings in a row is closed. */

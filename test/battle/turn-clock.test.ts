@@ -7,9 +7,11 @@ import { setup2v2 } from "../engine/helpers";
 
 function handTimers() {
   const pending: { fn: () => void; ms: number; cleared: boolean }[] = [];
+  const clock = { at: 1000 };
   return {
     pending,
-    now: () => 1000,
+    clock,
+    now: () => clock.at,
     setTimeout(fn: () => void, ms: number): Timer {
       const t = { fn, ms, cleared: false };
       pending.push(t);
@@ -53,7 +55,7 @@ describe("turn clock", () => {
     assert.equal(clock.turnEndsAt, 1000);
   });
 
-  it("stops the turn timer outside combat and restarts the idle timer on every touch", () => {
+  it("stops the turn timer outside combat and keeps one idle timer however often it is touched", () => {
     const timers = handTimers();
     let idle = 0;
     const clock = new TurnClock(timers, 30_000, 300_000, () => undefined, () => { idle++; });
@@ -62,8 +64,31 @@ describe("turn clock", () => {
     assert.equal(timers.live().length, 0);
     clock.touch();
     clock.touch();
-    assert.deepEqual(timers.live().map((t) => t.ms), [300_000], "only the last idle timer is live");
+    assert.deepEqual(timers.live().map((t) => t.ms), [300_000], "one idle timer");
+    timers.clock.at += 300_000;
     timers.live()[0]!.fn();
     assert.equal(idle, 1);
+  });
+
+  it("counts the idle time from the last touch: a timer falling due earlier waits for the rest", () => {
+    const timers = handTimers();
+    let idle = 0;
+    const clock = new TurnClock(timers, 30_000, 300_000, () => undefined, () => { idle++; });
+    clock.touch();
+    timers.clock.at += 200_000;
+    clock.touch();
+    timers.clock.at += 100_000;
+    const first = timers.live()[0]!;
+    first.cleared = true;
+    first.fn();
+    assert.equal(idle, 0, "only 100 s since the last touch");
+    assert.deepEqual(timers.live().map((t) => t.ms), [200_000], "re-armed for the 200 s left");
+    timers.clock.at += 200_000;
+    const second = timers.live()[0]!;
+    second.cleared = true;
+    second.fn();
+    assert.equal(idle, 1);
+    clock.stop();
+    assert.equal(timers.live().length, 0);
   });
 });

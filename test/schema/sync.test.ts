@@ -134,4 +134,41 @@ describe("schema sync, encoded and decoded as a client would", () => {
     }
     assert.ok(Object.values(battle.ships).some((s) => s.hull < s.maxHull), "some ship was hit, so the patches carried damage");
   });
+
+  it("copies every changed field of a ship to the wire, even when only one ship of many changed", () => {
+    const wire = new Wire(state);
+    const gm = new Client(new StateView());
+    for (const ship of state.ships.values()) gm.view.add(ship, DETAIL);
+    wire.join(gm);
+    const p1 = battle.ships.p1!;
+    const system = Object.keys(p1.systems)[0] as keyof typeof p1.systems;
+    // One field at a time, each synced and patched alone: a field missing from the sync's
+    // comparison would leave its ship unsynced.
+    const changes: [string, () => void][] = [
+      ["hull", () => { p1.hull -= 1; }], ["structure", () => { p1.structure -= 1; }], ["armour", () => { p1.armour += 1; }],
+      ["system", () => { p1.systems[system] = 1; }], ["evasive", () => { p1.evasive = 2; }], ["initiative", () => { p1.initiative += 3; }],
+      ["reactionsLeft", () => { p1.reactionsLeft += 1; }], ["dodgeReady", () => { p1.dodgeReady = !p1.dodgeReady; }],
+      ["coordinationPool", () => { p1.coordinationPool += 1; }], ["lockedOn", () => { p1.lockedOn.push("n1"); }],
+      ["actedThisTurn", () => { p1.actedThisTurn.push("gunner"); }], ["turret damage", () => { p1.turrets[0]!.damage += 1; }],
+      ["turret ammunition", () => { p1.turrets[0]!.missiles += 1; }], ["turret used", () => { p1.turrets[0]!.usedRound += 1; }],
+      ["name", () => { p1.name = "Renamed"; }], ["destroyed", () => { p1.destroyed = true; }],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      syncBattle(state, battle, activeShipId(battle) ?? "");
+      wire.patch([gm]);
+      const seen = gm.decoded.ships.get("p1")!;
+      assert.deepEqual({
+        name: seen.name, hull: seen.hull, structure: seen.structure, armour: seen.armour, evasive: seen.evasive, initiative: seen.initiative,
+        reactionsLeft: seen.reactionsLeft, dodgeReady: seen.dodgeReady, coordinationPool: seen.coordinationPool, destroyed: seen.destroyed,
+        condition: seen.condition, systems: Object.fromEntries(seen.systems.entries()), lockedOn: [...seen.lockedOn], actedThisTurn: [...seen.actedThisTurn],
+        turret: { damage: seen.turrets[0]!.damage, missiles: seen.turrets[0]!.missiles, usedRound: seen.turrets[0]!.usedRound },
+      }, {
+        name: p1.name, hull: p1.hull, structure: p1.structure, armour: p1.armour, evasive: p1.evasive, initiative: p1.initiative,
+        reactionsLeft: p1.reactionsLeft, dodgeReady: p1.dodgeReady, coordinationPool: p1.coordinationPool, destroyed: p1.destroyed,
+        condition: state.ships.get("p1")!.condition, systems: { ...p1.systems }, lockedOn: [...p1.lockedOn], actedThisTurn: [...p1.actedThisTurn],
+        turret: { damage: p1.turrets[0]!.damage, missiles: p1.turrets[0]!.missiles, usedRound: p1.turrets[0]!.usedRound },
+      }, `after a change of ${what}`);
+    }
+  });
 });
