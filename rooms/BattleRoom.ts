@@ -2,9 +2,9 @@
 // which owns the pipeline, and implements the host's output: the wire state, the StateViews,
 // patches, replies, kicks and timers. No game rule and no refusal is decided here.
 import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext, ServerError, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
+import type { StateView } from "@colyseus/schema";
 import type { Battle } from "../src/rules/model";
-import { BattleState, type LogEntryState } from "../schema/BattleState";
+import { BattleState } from "../schema/BattleState";
 import { DetailViews } from "./views";
 import { crewOf, showChange } from "./wire-state";
 import { logger } from "../src/server/logger";
@@ -174,11 +174,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const reply = this.host.joined(client.sessionId, auth);
     client.userData = { seatId: reply.seatId, ip: auth.ip };
     this.patchMeter.attach(client);
-    client.view = new StateView();
-    if (auth.kind === "seat") {
-      crewOf(this.state, auth.seat).connected = true;
-      this.refreshView(client);
-    }
+    client.view = this.views.viewFor(auth.kind === "seat" ? auth.seat.role : "spectator", this.host.battle, this.state);
+    if (auth.kind === "seat") crewOf(this.state, auth.seat).connected = true;
     client.send("seat", reply);
     this.patchSoon();
     if (held && auth.kind === "seat") {
@@ -212,15 +209,13 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = true;
     this.patchSoon();
+    // Colyseus hands the reconnected client its previous (shared) view.
     this.patchMeter.attach(client);
-    this.views.forget(client.sessionId);
-    this.refreshView(client);
     notify("reconnected", { roomId: this.roomId, seat: info, sessionId: client.sessionId });
   }
 
   override onLeave(client: BattleClient) {
     forgetConnection(client.sessionId);
-    this.views.forget(client.sessionId);
     const seat = this.host.left(client.sessionId);
     const member = seat && this.state.crew.get(seat.seatId);
     if (member && !seat.sessionId) member.connected = false;
@@ -256,13 +251,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   /** Copies an accepted change into the wire state, reveals what each client may see, pushes the patch at once. */
   private publish(change: Change) {
     this.stateChanged = true;
-    const detailed = showChange(this.state, change);
-    for (const client of this.clients) this.refreshView(client, detailed);
+    this.views.refresh(change.battle, this.state, showChange(this.state, change));
     this.broadcastPatch();
-  }
-
-  private refreshView(client: BattleClient, entries?: LogEntryState[]) {
-    this.views.refresh(client.sessionId, client.view, this.host.infoOf(client.sessionId), this.host.battle, this.state, entries);
   }
 
   override broadcastPatch(): boolean {
@@ -282,8 +272,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
    * now would download): the GM's view holds every detail. The sizer encodes into its own buffer.
    */
   encodedStateBytes(): number {
-    const views: StateView[] = [];
-    for (const client of this.clients) if (client.view) views.push(client.view);
+    const views = new Set<StateView>();
+    for (const client of this.clients) if (client.view) views.add(client.view);
     return encodedStateBytes(this.serializer.stateEncoder, views);
   }
 

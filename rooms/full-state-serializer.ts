@@ -6,8 +6,8 @@
 // one process-wide buffer sized for the largest state the limits allow (schema/wire-budget.ts),
 // always returns a copy (the buffer is reused by the next room), and, should a state ever be
 // larger, still sends it whole from a grown buffer and reports the overflow (error log + metric).
-import { Protocol, SchemaSerializer, type Client } from "@colyseus/core";
-import type { Schema } from "@colyseus/schema";
+import { ClientState, Protocol, SchemaSerializer, type Client } from "@colyseus/core";
+import type { Schema, StateView } from "@colyseus/schema";
 import { WIRE_STATE_BUDGET_BYTES } from "../schema/wire-budget";
 
 /** Room for the largest full state the limits allow, with a margin over the budget. */
@@ -50,6 +50,30 @@ export class FullStateSerializer<T extends Schema> extends SchemaSerializer<T> {
       shared = new Uint8Array(2 * viewIt.offset);
     }
     return body.buffer === buffer.buffer ? body.slice() : body;
+  }
+
+  /**
+   * A patch with no shared change but views that changed: Colyseus encodes each client's view here,
+   * and a view shared by several clients (rooms/views.ts) would be flushed by the first of them
+   * and send the others nothing. One encoding per view, its bytes to every client holding it.
+   * (Patches with shared changes already encode each distinct view once.)
+   */
+  override applyPatches(clients: Client[], state: T, timing?: Parameters<SchemaSerializer<T>["applyPatches"]>[2]): boolean {
+    if (timing || !this.hasFilters || this.encoder.hasChanges || clients.length === 0) return super.applyPatches(clients, state, timing);
+    const encoded = new Map<StateView, Uint8Array>();
+    this.encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
+    for (const client of clients) {
+      const view = client.view;
+      if (client.state !== ClientState.JOINED || !view) continue;
+      let bytes = encoded.get(view);
+      if (!bytes) {
+        if (view.changes.size === 0) continue;
+        bytes = this.encoder.encodeView(view, 1, { offset: 1 }).slice();
+        encoded.set(view, bytes);
+      }
+      client.raw(bytes);
+    }
+    return false;
   }
 
   private overflowed(bytes: number) {

@@ -1,24 +1,52 @@
 // Applies the visibility rule (src/engine/visibility.ts) to the clients' StateViews: the ship
 // details a client is entitled to, and the hidden details of log entries about those ships.
-import type { StateView } from "@colyseus/schema";
-import { detailedShips, type Viewer } from "../src/engine";
+//
+// The rule depends on the seat's role only (a player's own ship is always of the players' fleet,
+// which every player sees), so the clients of one role share one StateView. Colyseus encodes each
+// distinct view once per patch and sends the same bytes to every client holding it: a full battle
+// costs three view encodings per patch (GM, players, spectators), not one per client.
+import type { StateView as ViewType } from "@colyseus/schema";
+import { StateView } from "@colyseus/schema";
+import { detailedShips } from "../src/engine";
 import type { Battle } from "../src/rules/model";
 import { DETAIL, type BattleState, type LogEntryState } from "../schema/BattleState";
 
+export type ViewRole = "gm" | "player" | "spectator";
+
+interface SharedView {
+  view: ViewType;
+  /** The ships it shows in detail (sorted ids): the view is re-filtered only when this changes. */
+  key: string;
+}
+
 export class DetailViews {
-  /** Per session, the ships it sees in detail now (sorted ids): a view is re-filtered only when this changes. */
-  private seen = new Map<string, string>();
+  private readonly shared = new Map<ViewRole, SharedView>();
+
+  /** The view every client of this role holds, brought up to date with the battle. */
+  viewFor(role: ViewRole, battle: Battle, state: BattleState): ViewType {
+    let s = this.shared.get(role);
+    if (!s) {
+      s = { view: new StateView(), key: "" };
+      this.shared.set(role, s);
+    }
+    this.refreshOne(role, s, battle, state, []);
+    return s.view;
+  }
 
   /**
-   * Brings one client's view up to date: every ship and log entry when its entitlement changed
-   * (or it is new), else only the new log `entries`.
+   * After a change: each role's view gets the ships and log entries it is entitled to (every ship
+   * and entry when its entitlement changed, else only the new log `entries`).
    */
-  refresh(sessionId: string, view: StateView | undefined, viewer: Viewer | undefined, battle: Battle, state: BattleState, entries: LogEntryState[] = []): void {
-    if (!view || !viewer) return;
-    const ships = detailedShips(battle, viewer);
+  refresh(battle: Battle, state: BattleState, entries: LogEntryState[] = []): void {
+    for (const [role, s] of this.shared) this.refreshOne(role, s, battle, state, entries);
+  }
+
+  private refreshOne(role: ViewRole, s: SharedView, battle: Battle, state: BattleState, entries: LogEntryState[]): void {
+    const ships = detailedShips(battle, { role, shipId: "" });
     const key = [...ships].sort().join(",");
-    const changed = this.seen.get(sessionId) !== key;
-    this.seen.set(sessionId, key);
+    const changed = s.key !== key;
+    s.key = key;
+    const view = s.view;
     if (changed) {
       for (const ship of state.ships.values()) {
         const has = view.hasTag(ship, DETAIL);
@@ -29,10 +57,5 @@ export class DetailViews {
     for (const entry of changed ? state.log : entries) {
       if (entry.detail && ships.has(entry.target) && !view.hasTag(entry, DETAIL)) view.add(entry, DETAIL);
     }
-  }
-
-  /** The session's view is new (a reconnection) or gone. */
-  forget(sessionId: string): void {
-    this.seen.delete(sessionId);
   }
 }

@@ -1,0 +1,83 @@
+// The publish path of one battle without sockets: what each accepted command costs the server
+// between the engine and the socket writes, step by step, on a full battle (5 player ships,
+// 10 NPC ships, the load runner's classes): the engine's apply, the copy into the wire state,
+// the views, and the patch encodings Colyseus makes (the shared changes once, then one per
+// distinct view). Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N]`
+import fs from "node:fs";
+import path from "node:path";
+import { Encoder } from "@colyseus/schema";
+import { activeShipId, apply, createBattle } from "../src/engine";
+import type { Actor, Command } from "../src/engine/types";
+import { createDice } from "../src/rules/dice";
+import type { Battle } from "../src/rules/model";
+import { createOptionsSchema } from "../src/commands";
+import { BattleState } from "../schema/BattleState";
+import { showChange } from "../rooms/wire-state";
+import { DetailViews } from "../rooms/views";
+import { volley } from "../harness/volley";
+import { DEFAULT_PLAN, shipsFor } from "../loadtest/lib/plan";
+
+const args = process.argv.slice(2);
+const COMMANDS = Number(args[args.indexOf("--commands") + 1]) || 20_000;
+
+function newBattle(): Battle {
+  const options = createOptionsSchema.parse({ name: "bench", gmName: "GM", ships: shipsFor(DEFAULT_PLAN).ships, startingRange: "short" });
+  return createBattle({ ruleset: options.ruleset, startingRange: options.startingRange, ships: options.ships, houseRules: options.houseRules });
+}
+
+/** The next command a crew would send: a legal shot of the active ship, else the end of its turn. */
+function nextCommand(battle: Battle): { actor: Actor; cmd: Command } {
+  const id = activeShipId(battle)!;
+  const actor: Actor = { kind: "gm" };
+  const shot = volley(battle, id)[0];
+  return { actor, cmd: shot ?? { type: "endTurn", shipId: id } };
+}
+
+const steps = { apply: 0, sync: 0, views: 0, encodeShared: 0, encodeViews: 0 };
+let commands = 0;
+let bytes = 0;
+const ns = () => process.hrtime.bigint();
+
+while (commands < COMMANDS) {
+  const battle = newBattle();
+  const dice = createDice(commands + 1);
+  const state = new BattleState();
+  const views = new DetailViews();
+  const encoder = new Encoder(state);
+  const change = (events: ReturnType<typeof apply> extends infer R ? R extends { ok: true; events: infer E } ? E : never : never) =>
+    ({ battle, turnEndsAt: 0, events, chat: [], unseated: [] });
+  apply(battle, { kind: "gm" }, { type: "start" }, dice);
+  showChange(state, change([]));
+  const roleViews = (["gm", "player", "spectator"] as const).map((r) => views.viewFor(r, battle, state));
+  encoder.discardChanges();
+  for (let round = 0; battle.phase === "combat" && battle.round < 30 && commands < COMMANDS; ) {
+    const { actor, cmd } = nextCommand(battle);
+    let t = ns();
+    const r = apply(battle, actor, cmd, dice);
+    steps.apply += Number(ns() - t);
+    if (!r.ok) throw new Error(`refused: ${r.code} ${r.message}`);
+    t = ns();
+    const detailed = showChange(state, change(r.events));
+    steps.sync += Number(ns() - t);
+    t = ns();
+    views.refresh(battle, state, detailed);
+    steps.views += Number(ns() - t);
+    t = ns();
+    const it = { offset: 1 };
+    const shared = encoder.encode(it);
+    steps.encodeShared += Number(ns() - t);
+    bytes += shared.byteLength;
+    t = ns();
+    for (const view of roleViews) encoder.encodeView(view, it.offset, it);
+    encoder.discardChanges();
+    steps.encodeViews += Number(ns() - t);
+    commands++;
+    round = battle.round;
+  }
+}
+
+const perCommand = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(v / commands / 100) / 10]));
+const total = Math.round(Object.values(steps).reduce((a, b) => a + b, 0) / commands / 100) / 10;
+const result = { commands, microsecondsPerCommand: { ...perCommand, total }, sharedPatchBytesMean: Math.round(bytes / commands) };
+console.log(JSON.stringify(result, null, 2));
+fs.writeFileSync(path.join(__dirname, "publish-path.json"), JSON.stringify({ at: new Date().toISOString(), node: process.version, ...result }, null, 2));
