@@ -3,7 +3,7 @@
 // the damage dice, the Effect (2e style), the sand and the target's armour = the damage, and what
 // each hit did, by location. Pure functions of a decoded log entry (no DOM): the battle view
 // renders them, test/client/roll-card.test.ts checks their sums against the engine's events.
-import { list } from "./model";
+import { unpackDice, unpackLines, unpackModifiers } from "../src/commands/log-fields";
 
 export interface CardModifier { label: string; value: number }
 
@@ -38,7 +38,10 @@ export interface RollCard {
   result: string;
 }
 
-/** The fields of a decoded LogEntryState a card reads (the GM's and entitled seats' views carry the detail ones). */
+/**
+ * The fields of a decoded LogEntryState a card reads (the GM's and entitled seats' views carry the
+ * detail ones); lists come packed (src/commands/log-fields.ts).
+ */
 export interface WireLogEntry {
   seq: number; round: number; actor: string; action: string; target?: string;
   dice?: unknown; modifiers?: unknown; total?: number; need?: number; effect?: number; volley?: number;
@@ -64,8 +67,8 @@ export function actionWords(action: string, hasDice: boolean): string {
 
 /** A DM's name in words: "range very long", never the band's identifier. */
 const words = (label: string) => label.replace(/([a-z])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`);
-const mods = (v: unknown): CardModifier[] => list<any>(v).map((m) => ({ label: words(String(m.label)), value: Number(m.value) }));
-const nums = (v: unknown): number[] => list<number>(v).map(Number);
+const mods = (v: unknown): CardModifier[] => unpackModifiers(v).map((m) => ({ label: words(m.label), value: m.value }));
+const nums = unpackDice;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** True for the actions whose check is an attack: the card says Hit or Miss. */
@@ -99,7 +102,7 @@ export function rollCard(e: WireLogEntry, name: (id: string) => string): RollCar
       modifiers: seen ? detailMods : mods(e.damageModifiers),
       total: !hidden ? e.damageTotal : seen ? e.detailDamageTotal ?? 0 : undefined,
       armourHidden: hidden && !seen,
-      hits: list<string>(e.hits).map(String),
+      hits: unpackLines(e.hits),
     };
   }
   const target = e.target ? (e.target.startsWith("m") && /^m\d+$/.test(e.target) ? "a missile" : name(e.target)) : undefined;

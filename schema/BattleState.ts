@@ -65,33 +65,30 @@ export class MissileState extends Schema {
   @type("uint8") reattacks = 0;          // smart missiles: attacks already made again after a miss
 }
 
-export class Modifier extends Schema {
-  @type("string") label = "";
-  @type("int8") value = 0;
-}
-
 export class LogEntryState extends Schema {
   @type("uint32") seq = 0;
   @type("uint16") round = 0;
   @type("string") actor = "";
   @type("string") action = "";
   @type("string") target = "";
+  // Lists travel packed, one string each (src/commands/log-fields.ts): flat entries are far
+  // cheaper to create, attach, trim and encode than nested arrays of schemas.
   // The check: its 2D6 and DMs add up to total; need is its target number (0: not a check), effect = total − need.
-  @type(["uint8"]) dice = new ArraySchema<number>();
-  @type([Modifier]) modifiers = new ArraySchema<Modifier>();
+  @type("string") dice = "";          // "3,4"
+  @type("string") modifiers = "";     // JSON [[label, value], …]
   @type("int16") total = 0;
   @type("uint8") need = 0;
   @type("int8") effect = 0;
   @type("uint32") volley = 0;         // the seq of the first entry of one turret's volley (0: none)
   // The damage of a hit (or the sand cast): its dice, the DMs anyone may see (no armour), what each hit did.
-  @type(["uint8"]) damageDice = new ArraySchema<number>();
-  @type([Modifier]) damageModifiers = new ArraySchema<Modifier>();
+  @type("string") damageDice = "";
+  @type("string") damageModifiers = "";
   @type("int16") damageTotal = 0;     // −1 when it would reveal the target's armour (then only in detailDamageTotal)
-  @type(["string"]) hits = new ArraySchema<string>();
+  @type("string") hits = "";          // JSON [line, …]
   @type("string") result = "";        // what everybody may read
   // For those who may see the target's details: the full text, the damage DMs with the target's armour, the damage.
   @view(DETAIL) @type("string") detail = "";
-  @view(DETAIL) @type([Modifier]) detailModifiers = new ArraySchema<Modifier>();
+  @view(DETAIL) @type("string") detailModifiers = "";
   @view(DETAIL) @type("int16") detailDamageTotal = 0;
 }
 

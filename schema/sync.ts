@@ -2,7 +2,8 @@
 // is not a change for @colyseus/schema, so re-syncing a ship costs only what moved.
 import { ArraySchema } from "@colyseus/schema";
 import type { Battle, LogEntry, Ship } from "../src/rules/model";
-import { BattleState, ChatLine, LogEntryState, MissileState, Modifier, ShipState, TurretState } from "./BattleState";
+import { BattleState, ChatLine, LogEntryState, MissileState, ShipState, TurretState } from "./BattleState";
+import { packDice, packLines, packModifiers } from "../src/commands/log-fields";
 import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWireBytes, logEntryWireBytes, publicDamageModifiers, type ChatLineFields } from "./wire-budget";
 
 /**
@@ -149,17 +150,16 @@ export function appendLog(state: BattleState, events: LogEntry[]): LogEntryState
       need: e.need ?? 0, effect: e.need !== undefined ? e.effect ?? 0 : 0, volley: e.volley ?? 0,
       damageTotal: e.damage ? (hidden ? -1 : e.damage.total) : 0,
       result: e.publicResult ?? e.result,
+      dice: packDice(e.dice), modifiers: packModifiers(e.modifiers),
     });
-    entry.dice.push(...e.dice);
-    for (const m of e.modifiers) entry.modifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
     if (e.damage) {
-      entry.damageDice.push(...e.damage.dice);
-      for (const m of publicDamageModifiers(e)) entry.damageModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
-      entry.hits.push(...e.damage.hits);
+      entry.damageDice = packDice(e.damage.dice);
+      entry.damageModifiers = packModifiers(publicDamageModifiers(e));
+      entry.hits = packLines(e.damage.hits);
     }
     if (hidden) {
       entry.detail = e.result;
-      for (const m of e.damage?.modifiers ?? []) entry.detailModifiers.push(new Modifier().assign({ label: m.label, value: m.value }));
+      entry.detailModifiers = packModifiers(e.damage?.modifiers ?? []);
       entry.detailDamageTotal = e.damage?.total ?? 0;
       withDetail.push(entry);
     }

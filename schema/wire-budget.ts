@@ -5,13 +5,14 @@
 // on the server (GM export: GET /api/battles/:id/log). test/schema/wire-budget.test.ts builds the
 // worst case the limits allow and checks it against WIRE_STATE_BUDGET_BYTES.
 import type { LogEntry } from "../src/rules/model";
+import { packDice, packLines, packModifiers } from "../src/commands/log-fields";
 
 /** The largest full state (the GM's view) any battle may send: the seeds' 100 KB line. */
 export const WIRE_STATE_BUDGET_BYTES = 100 * 1024;
 /** Rounds of combat log the wire state keeps at most. */
 export const LOG_ROUNDS_KEPT = 10;
 /** Upper bound of the encoded bytes of the combat log on the wire (newest entries kept). */
-export const LOG_WIRE_BYTES = 48 * 1024;
+export const LOG_WIRE_BYTES = 40 * 1024;
 /** Chat lines the wire state keeps at most, and the bound of their encoded bytes (newest kept). */
 export const CHAT_KEPT = 50;
 export const CHAT_WIRE_BYTES = 16 * 1024;
@@ -25,14 +26,10 @@ function stringBytes(s: string | undefined): number {
 }
 
 /** Per-item bounds (operation, index, reference id, structure switch) of the schema encoding. */
-const ENTRY_OVERHEAD = 128;
-const DIE_BYTES = 8;
-const MODIFIER_OVERHEAD = 40;
+const ENTRY_OVERHEAD = 32;
 
 /** need, effect, volley, damageTotal and detailDamageTotal: operation byte and the widest value each. */
 const NUMBER_FIELDS_BYTES = 2 + 2 + 5 + 3 + 3;
-/** The reference and operations of each of the damage part's arrays (damageDice, damageModifiers, hits). */
-const ARRAY_OVERHEAD = 12;
 
 /** The damage DMs anyone may read: all but the target's armour when the entry hides it. */
 export function publicDamageModifiers(e: LogEntry): { label: string; value: number }[] {
@@ -42,21 +39,16 @@ export function publicDamageModifiers(e: LogEntry): { label: string; value: numb
 
 /**
  * An upper bound of one combat-log entry's share of a full state, as the GM's view (which
- * also carries the hidden detail) encodes it. Checked against the real encoder in the tests.
+ * also carries the hidden detail) encodes it, its lists packed as they travel
+ * (src/commands/log-fields.ts). Checked against the real encoder in the tests.
  */
 export function logEntryWireBytes(e: LogEntry): number {
   let bytes = ENTRY_OVERHEAD + NUMBER_FIELDS_BYTES + stringBytes(e.actor) + stringBytes(e.action) + stringBytes(e.target)
-    + stringBytes(e.publicResult ?? e.result) + e.dice.length * DIE_BYTES;
-  for (const m of e.modifiers) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
+    + stringBytes(e.publicResult ?? e.result) + stringBytes(packDice(e.dice)) + stringBytes(packModifiers(e.modifiers));
   if (e.damage) {
-    bytes += 3 * ARRAY_OVERHEAD + e.damage.dice.length * DIE_BYTES;
-    for (const m of publicDamageModifiers(e)) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
-    for (const line of e.damage.hits) bytes += stringBytes(line) + DIE_BYTES;
+    bytes += stringBytes(packDice(e.damage.dice)) + stringBytes(packModifiers(publicDamageModifiers(e))) + stringBytes(packLines(e.damage.hits));
   }
-  if (e.publicResult !== undefined) {
-    bytes += stringBytes(e.result);
-    for (const m of e.damage?.modifiers ?? []) bytes += MODIFIER_OVERHEAD + stringBytes(m.label);
-  }
+  if (e.publicResult !== undefined) bytes += stringBytes(e.result) + stringBytes(packModifiers(e.damage?.modifiers ?? []));
   return bytes;
 }
 

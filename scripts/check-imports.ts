@@ -34,7 +34,8 @@ export const LAYERS: Layer[] = [
   // The protocol's error codes include the engine's refusal codes: its contract file (types only).
   // The browser bundles this layer too, so it names no package but zod.
   { name: "commands", paths: ["src/commands"], mayImport: ["src/commands", "src/rules/model.ts", "src/engine/types.ts", "src/engine/legal.ts"], packages: /^zod$/ },
-  { name: "schema", paths: ["schema"], mayImport: ["schema", "src/rules/model.ts"], packages: /^@colyseus\/schema$/ },
+  // The wire state packs a log entry's lists in the protocol's one format (shared with the client).
+  { name: "schema", paths: ["schema"], mayImport: ["schema", "src/rules/model.ts", "src/commands/log-fields.ts"], packages: /^@colyseus\/schema$/ },
   // One battle without sockets (the host's pipeline): no Colyseus, no wire state, no rooms/.
   { name: "battle", paths: ["src/battle"], mayImport: ["src"], packages: /^(node:.*|zod)$/ },
   // Everything else under src/: configuration, persistence, observability, the HTTP guards.

@@ -6,3 +6,4 @@ export * from "./messages";
 export * from "./replies";
 export * from "./decoded-state";
 export * from "./session";
+export * from "./log-fields";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gmAndPlayer, refusedJoin, twoShipOptions } from "../../harness/battles";
-import { createOptionsSchema, turnStamp } from "../../src/commands";
+import { createOptionsSchema, turnStamp, unpackModifiers } from "../../src/commands";
 import { replay } from "../../src/engine";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { useServer } from "../support/use-server";
@@ -48,7 +48,7 @@ describe("a battle created with a house rule", function () {
     await gm.until((s) => s.version === battle.version, 5000, "the GM's state");
     const rolls = [...gm.state.log].filter((e: any) => e.action === "initiative" && e.round === 2);
     assert.equal(rolls.length, 2, "both ships rolled again in round 2");
-    assert.ok(rolls.every((e: any) => [...e.modifiers].some((m: any) => m.label === "pilot")));
+    assert.ok(rolls.every((e: any) => unpackModifiers(e.modifiers).some((m) => m.label === "pilot")));
     const record = room.replayRecord();
     assert.deepEqual(record.setup.houseRules, { rerollInitiative: true });
     assert.equal(JSON.stringify(replay(record.setup, record.seed, record.commands)), JSON.stringify(battle));
