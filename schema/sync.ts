@@ -22,32 +22,75 @@ function totalsOf(state: BattleState) {
   return t;
 }
 
-export function syncBattle(state: BattleState, battle: Battle, activeShipId: string): void {
-  state.ruleset = battle.ruleset;
-  state.phase = battle.phase;
-  state.round = battle.round;
-  state.turnIndex = battle.turnIndex;
-  state.activeShipId = activeShipId;
-  state.version = battle.version;
-  state.paused = battle.paused === true;
-  syncStrings(state.order, battle.order);
+/** Per wire state, the battle-level engine values last synced (see `synced`). */
+const syncedBattle = new WeakMap<BattleState, {
+  top: unknown[]; order: string; ranges: Record<string, string>; missiles: string;
+  /** The wire ships by id (a plain Map: the MapSchema's accessors cost more) and their ids joined. */
+  ships: Map<string, ShipState>; shipIds: string;
+}>();
 
-  for (const id of [...state.ships.keys()]) if (!battle.ships[id]) state.ships.delete(id);
-  for (const ship of Object.values(battle.ships)) {
-    let s = state.ships.get(ship.id);
-    if (!s) {
-      s = new ShipState();
-      state.ships.set(ship.id, s);
+export function syncBattle(state: BattleState, battle: Battle, activeShipId: string): void {
+  let last = syncedBattle.get(state);
+  if (!last) syncedBattle.set(state, (last = { top: [], order: "", ranges: {}, missiles: "", ships: new Map(), shipIds: "" }));
+  const top = [battle.ruleset, battle.phase, battle.round, battle.turnIndex, activeShipId, battle.version, battle.paused === true,
+    battle.result?.winner, battle.result?.reason];
+  if (!sameValues(last.top, top)) {
+    state.ruleset = battle.ruleset;
+    state.phase = battle.phase;
+    state.round = battle.round;
+    state.turnIndex = battle.turnIndex;
+    state.activeShipId = activeShipId;
+    state.version = battle.version;
+    state.paused = battle.paused === true;
+    if (battle.result) {
+      state.result.winner = battle.result.winner;
+      state.result.reason = battle.result.reason;
     }
-    const now = shipValues(ship);
-    if (sameValues(synced.get(s), now)) continue;
-    syncShip(s, ship);
-    synced.set(s, now);
+    last.top = top;
+  }
+  const order = battle.order.join(",");
+  if (order !== last.order) {
+    syncStrings(state.order, battle.order);
+    last.order = order;
   }
 
-  for (const key of [...state.ranges.keys()]) if (!(key in battle.ranges)) state.ranges.delete(key);
-  for (const [key, band] of Object.entries(battle.ranges)) if (state.ranges.get(key) !== band) state.ranges.set(key, band);
+  let shipIds = "";
+  for (const id in battle.ships) shipIds += `${id},`;
+  if (shipIds !== last.shipIds) {
+    for (const id of [...state.ships.keys()]) if (!battle.ships[id]) state.ships.delete(id);
+    last.ships = new Map([...state.ships.entries()]);
+    last.shipIds = shipIds;
+  }
+  for (const id in battle.ships) {
+    const ship = battle.ships[id]!;
+    let s = last.ships.get(id);
+    if (!s) {
+      s = new ShipState();
+      state.ships.set(id, s);
+      last.ships.set(id, s);
+    }
+    if (shipUnchanged(synced.get(s), ship)) continue;
+    syncShip(s, ship);
+    synced.set(s, shipValues(ship));
+  }
 
+  // Ranges change by a manoeuvre or a new ship: compared as plain values, set only where they moved.
+  for (const key in last.ranges) {
+    if (!(key in battle.ranges)) {
+      state.ranges.delete(key);
+      delete last.ranges[key];
+    }
+  }
+  for (const key in battle.ranges) {
+    const band = battle.ranges[key]!;
+    if (last.ranges[key] === band) continue;
+    state.ranges.set(key, band);
+    last.ranges[key] = band;
+  }
+
+  const missiles = battle.missiles.map((m) => `${m.id}:${m.arriveRound}:${m.reattacks ?? 0}`).join(",");
+  if (missiles === last.missiles) return;
+  last.missiles = missiles;
   const inFlight = new Set(battle.missiles.map((m) => m.id));
   for (const id of [...state.missiles.keys()]) if (!inFlight.has(id)) state.missiles.delete(id);
   for (const m of battle.missiles) {
@@ -59,11 +102,6 @@ export function syncBattle(state: BattleState, battle: Battle, activeShipId: str
     // A smart missile that misses attacks again next round: its arrival round moves on.
     ms.arriveRound = m.arriveRound;
     ms.reattacks = m.reattacks ?? 0;
-  }
-
-  if (battle.result) {
-    state.result.winner = battle.result.winner;
-    state.result.reason = battle.result.reason;
   }
 }
 
@@ -109,9 +147,31 @@ function shipValues(ship: Ship): unknown[] {
     ship.initiative, ship.evasive, ship.armour, ship.hull, ship.maxHull, ship.structure, ship.maxStructure,
     ship.reactionsLeft, ship.dodgeReady, ship.coordinationPool, ship.lockedOn.length, ...ship.lockedOn,
     ship.actedThisTurn.length, ...ship.actedThisTurn, ship.turrets.length];
-  for (const [name, sev] of Object.entries(ship.systems)) v.push(name, sev);
+  for (const name in ship.systems) v.push(name, ship.systems[name as keyof Ship["systems"]]);
   for (const t of ship.turrets) v.push(t.id, t.mount, t.weapon, t.damage, t.missiles, t.smartMissiles, t.sand, t.usedRound, t.ready);
   return v;
+}
+
+/** Whether `ship` still has the values `last` (shipValues) holds: the same walk, without allocating. */
+function shipUnchanged(last: unknown[] | undefined, ship: Ship): boolean {
+  if (!last) return false;
+  let i = 0;
+  if (last[i++] !== ship.name || last[i++] !== ship.side || last[i++] !== ship.className || last[i++] !== ship.tons
+    || last[i++] !== ship.thrust || last[i++] !== ship.destroyed || last[i++] !== ship.escaped || last[i++] !== ship.initiative
+    || last[i++] !== ship.evasive || last[i++] !== ship.armour || last[i++] !== ship.hull || last[i++] !== ship.maxHull
+    || last[i++] !== ship.structure || last[i++] !== ship.maxStructure || last[i++] !== ship.reactionsLeft
+    || last[i++] !== ship.dodgeReady || last[i++] !== ship.coordinationPool) return false;
+  if (last[i++] !== ship.lockedOn.length) return false;
+  for (const id of ship.lockedOn) if (last[i++] !== id) return false;
+  if (last[i++] !== ship.actedThisTurn.length) return false;
+  for (const role of ship.actedThisTurn) if (last[i++] !== role) return false;
+  if (last[i++] !== ship.turrets.length) return false;
+  for (const name in ship.systems) if (last[i++] !== name || last[i++] !== ship.systems[name as keyof Ship["systems"]]) return false;
+  for (const t of ship.turrets) {
+    if (last[i++] !== t.id || last[i++] !== t.mount || last[i++] !== t.weapon || last[i++] !== t.damage || last[i++] !== t.missiles
+      || last[i++] !== t.smartMissiles || last[i++] !== t.sand || last[i++] !== t.usedRound || last[i++] !== t.ready) return false;
+  }
+  return i === last.length;
 }
 
 function sameValues(a: unknown[] | undefined, b: unknown[]): boolean {

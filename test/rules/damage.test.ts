@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyCeHits, applyCeLocationHit, applyMgt2eDamage, ceHits, ceLocation, mgt2eCriticalLocation, resolveDamage, rollSandcaster } from "../../src/rules/damage";
+import { applyCeHits, cloneShip, applyCeLocationHit, applyMgt2eDamage, ceHits, ceLocation, mgt2eCriticalLocation, resolveDamage, rollSandcaster } from "../../src/rules/damage";
 import { fixedDice } from "../../src/rules/dice";
 import { testShip } from "./fixtures";
 
@@ -159,5 +159,24 @@ describe("2e-style damage", () => {
     assert.equal(rollSandcaster(fixedDice([4, 4]), "mgt2e", 1, true).value, 0, "a damaged turret's -2: 8 + 1 - 2 = 7 misses");
     const r = resolveDamage(fixedDice([6, 6]), testShip({ hull: 80, maxHull: 80 }), { ruleset: "mgt2e", damageDice: 2, effect: 0, sand });
     assert.equal(r.damage, 12 - 2 - 5);
+  });
+});
+
+describe("copying a ship before damage", () => {
+  /** Every object reachable from `v`, with its path. */
+  function objects(v: unknown, path = "ship", out = new Map<object, string>()): Map<object, string> {
+    if (v && typeof v === "object") {
+      out.set(v, path);
+      for (const [k, child] of Object.entries(v)) objects(child, `${path}.${k}`, out);
+    }
+    return out;
+  }
+
+  it("shares no object with the original and equals it, whatever the ship holds", () => {
+    const ship = testShip({ lockedOn: ["n1"], lockDM: { n1: 1 }, actedThisTurn: ["pilot"], baseInitiative: 7, initiativeBonus: 1 });
+    const copy = cloneShip(ship);
+    assert.deepEqual(copy, ship);
+    const mine = objects(ship);
+    for (const [obj, path] of objects(copy)) assert.ok(!mine.has(obj), `${path} is shared with the original`);
   });
 });
