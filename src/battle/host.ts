@@ -20,7 +20,7 @@ import { DurableOutbox } from "../server/persistence/outbox";
 import { OwnershipLost, type BattleSnapshot, type LogRecord, type StoredBattle } from "../server/persistence/types";
 import { decideJoin, parseJoinOptions, Refused, refusalVerdict, type AdmitVerdict, type JoinDecision } from "./admission";
 import type { BattleContext } from "./context";
-import { lobbyListing, type BattleMetadata } from "./lobby";
+import { listingKey, lobbyListing, type BattleMetadata } from "./lobby";
 import { Guard, rateClassOf, STRIKE_CODES } from "./guard";
 import { AbsentSeats, gmActRefusal } from "./gm-control";
 import { cidOf, readMessage, zodMessage, type MessageTable } from "./messages";
@@ -105,6 +105,7 @@ export class BattleHost implements HostedBattle {
   private chatSeq = 0;
   private spectatorSeq = 0;
   private lastMeta = "";
+  private lastListingKey = "";
   /** Set when the battle is leaving this process: no more commands or joins here. */
   private frozen = false;
   private departure: "ended" | "handOver" | "lost" = "ended";
@@ -575,6 +576,9 @@ export class BattleHost implements HostedBattle {
   }
 
   private updateMetadata() {
+    const listed = listingKey(this.battle, this.seats);
+    if (listed === this.lastListingKey) return;
+    this.lastListingKey = listed;
     const meta = lobbyListing(this.battle, this.options, this.seats);
     const key = JSON.stringify(meta);
     if (key === this.lastMeta) return;

@@ -22,3 +22,17 @@ export function lobbyListing(battle: Battle, options: CreateOptions, seats: Seat
     allowSpectators: options.allowSpectators,
   };
 }
+
+/**
+ * What the listing is made of, as one cheap string: the listing is rebuilt (and compared) only
+ * when this changes, not on every command.
+ */
+export function listingKey(battle: Battle, seats: Seats): string {
+  let key = `${battle.phase}:${battle.round}:`;
+  for (const p of seats.players) key += `${p.seatId}/${p.shipId}/${p.positions.join("+")};`;
+  for (const id in battle.ships) {
+    const s = battle.ships[id]!;
+    if (s.side === "players") key += `${id}/${s.destroyed}/${s.escaped}/${s.className}/${s.name};`;
+  }
+  return key;
+}
