@@ -1,0 +1,48 @@
+// The decoded state as the precondition module's plain data, for bots that plan a shot after
+// every reply (./play.ts, playThinkingTurn). `legalBattleOf` (src/commands/decoded-state.ts)
+// copies each ship with Schema's generic `toJSON`: every field of every ship, with its maps and
+// arrays, once per planned shot; after the state decoding that was the load bots' largest cost
+// (docs/performance.md, "Load generator cost"). This copy goes through `legalBattleOf` itself and
+// only replaces the per-ship copy with one that reads the fields LegalShip names;
+// test/load/legal-view.test.ts pins that the two copies are equal.
+import { legalBattleOf, type DecodedBattle } from "../src/commands";
+import type { LegalBattle, LegalShip, LegalTurret } from "../src/engine/legal";
+
+/** Every key of T, optional ones too: a field added to LegalShip or LegalTurret must be added here. */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
+/** The same plain data as `legalBattleOf(state)`, cheaper to make. */
+export function legalViewOf(state: DecodedBattle): LegalBattle {
+  const ships = state.ships as unknown as DecodedMapOf<DecodedShip>;
+  return legalBattleOf({
+    ruleset: state.ruleset, phase: state.phase, round: state.round, turnIndex: state.turnIndex,
+    order: state.order, ranges: state.ranges, missiles: state.missiles,
+    ships: { size: ships.size, forEach: (cb) => ships.forEach((ship, id) => cb({ toJSON: () => shipOf(ship) }, id)) },
+  });
+}
+
+interface DecodedMapOf<T> { forEach(cb: (value: T, key: string) => void): void; readonly size: number; toJSON?(): unknown }
+interface DecodedList<T> { map<U>(f: (x: T) => U): U[] }
+/** A decoded ShipState (schema/BattleState.ts): the detail fields are undefined for a ship this seat may not see. */
+interface DecodedShip {
+  id: string; name: string; side: string; destroyed: boolean; escaped: boolean;
+  systems?: { toJSON(): LegalShip["systems"] }; turrets?: DecodedList<LegalTurret>;
+  reactionsLeft?: number; dodgeReady?: boolean; actedThisTurn?: DecodedList<string>;
+}
+
+function shipOf(s: DecodedShip): LegalShip {
+  return defined<EveryField<LegalShip>>({
+    id: s.id, name: s.name, side: s.side, destroyed: s.destroyed, escaped: s.escaped,
+    systems: s.systems?.toJSON(),
+    turrets: s.turrets?.map((t) => defined<EveryField<LegalTurret>>({
+      id: t.id, mount: t.mount, weapon: t.weapon, damage: t.damage, missiles: t.missiles, smartMissiles: t.smartMissiles, sand: t.sand, usedRound: t.usedRound,
+    })),
+    reactionsLeft: s.reactionsLeft, dodgeReady: s.dodgeReady, actedThisTurn: s.actedThisTurn?.map((r) => r),
+  });
+}
+
+/** Without the undefined and null fields, as Schema's `toJSON` leaves them out. */
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === null) delete o[k];
+  return o;
+}
