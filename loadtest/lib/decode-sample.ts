@@ -10,10 +10,13 @@
  */
 export function decodesEveryClient(table: number, fraction: number): boolean {
   if (fraction >= 1) return true;
-  return Math.ceil(table * fraction) > Math.ceil((table - 1) * fraction);
+  return upTo(table, fraction) > upTo(table - 1, fraction);
 }
 
 /** How many of tables 1..`tables` decode at every client. */
 export function decodingTables(tables: number, fraction: number): number {
-  return fraction >= 1 ? tables : Math.ceil(tables * fraction);
+  return fraction >= 1 ? tables : upTo(tables, fraction);
 }
+
+/** ceil(n x F), with n x F read as the whole number it is meant to be when floating point lands just above one (30 x 0.1). */
+const upTo = (n: number, fraction: number) => Math.ceil(n * fraction - 1e-9);
