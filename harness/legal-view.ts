@@ -3,15 +3,16 @@
 // copies each ship with Schema's generic `toJSON`: every field of every ship, with its maps and
 // arrays, once per planned shot; after the state decoding that was the load bots' largest cost
 // (docs/performance.md, "Load generator cost"). This copy goes through `legalBattleOf` itself and
-// only replaces the per-ship copy with one that reads the fields LegalShip names;
-// test/load/legal-view.test.ts pins that the two copies are equal.
+// only replaces the per-ship copy with one that reads the fields LegalShip names (the precondition
+// module reads no other); test/load/legal-view.test.ts pins that those fields hold legalBattleOf's
+// values and that the module answers every command the same on both copies.
 import { legalBattleOf, type DecodedBattle } from "../src/commands";
 import type { LegalBattle, LegalShip, LegalTurret } from "../src/engine/legal";
 
 /** Every key of T, optional ones too: a field added to LegalShip or LegalTurret must be added here. */
 type EveryField<T> = { [K in keyof Required<T>]: T[K] };
 
-/** The same plain data as `legalBattleOf(state)`, cheaper to make. */
+/** `legalBattleOf(state)` without the ship fields the precondition module never reads: the same answers, cheaper. */
 export function legalViewOf(state: DecodedBattle): LegalBattle {
   const ships = state.ships as unknown as DecodedMapOf<DecodedShip>;
   return legalBattleOf({
@@ -21,7 +22,7 @@ export function legalViewOf(state: DecodedBattle): LegalBattle {
   });
 }
 
-interface DecodedMapOf<T> { forEach(cb: (value: T, key: string) => void): void; readonly size: number; toJSON?(): unknown }
+interface DecodedMapOf<T> { forEach(cb: (value: T, key: string) => void): void; readonly size: number }
 interface DecodedList<T> { map<U>(f: (x: T) => U): U[] }
 /** A decoded ShipState (schema/BattleState.ts): the detail fields are undefined for a ship this seat may not see. */
 interface DecodedShip {
@@ -41,8 +42,9 @@ function shipOf(s: DecodedShip): LegalShip {
   });
 }
 
-/** Without the undefined and null fields, as Schema's `toJSON` leaves them out. */
+/** Without the undefined and null fields, as Schema's `toJSON` leaves them out (a new object: `delete` is slow). */
 function defined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === null) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined && o[k] !== null) out[k] = o[k];
+  return out;
 }

@@ -34,7 +34,7 @@ export class Metrics {
    * the patch with the command's result, on the same socket, so it bounds that patch's arrival.
    */
   latencyFrameLevel = new Histogram();
-  /** The same, reset every second, for the timeline. */
+  /** Every sample, as `latency`, reset every second for the timeline. */
   latencyWindow = new Histogram();
   /** Command sent -> its ack, at the acting client only. */
   ackRtt = new Histogram();
