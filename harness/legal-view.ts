@@ -14,11 +14,10 @@ type EveryField<T> = { [K in keyof Required<T>]: T[K] };
 
 /** `legalBattleOf(state)` without the ship fields the precondition module never reads: the same answers, cheaper. */
 export function legalViewOf(state: DecodedBattle): LegalBattle {
-  const ships = state.ships as unknown as DecodedMapOf<DecodedShip>;
   return legalBattleOf({
     ruleset: state.ruleset, phase: state.phase, round: state.round, turnIndex: state.turnIndex,
     order: state.order, ranges: state.ranges, missiles: state.missiles,
-    ships: { size: ships.size, forEach: (cb) => ships.forEach((ship, id) => cb({ toJSON: () => shipOf(ship) }, id)) },
+    ships: new ShipsCopied(state.ships as unknown as DecodedMapOf<DecodedShip>),
   });
 }
 
@@ -31,16 +30,40 @@ interface DecodedShip {
   reactionsLeft?: number; dodgeReady?: boolean; actedThisTurn?: DecodedList<string>;
 }
 
-function shipOf(s: DecodedShip): LegalShip {
-  return defined<EveryField<LegalShip>>({
-    id: s.id, name: s.name, side: s.side, destroyed: s.destroyed, escaped: s.escaped,
-    systems: s.systems?.toJSON(),
-    turrets: s.turrets?.map((t) => defined<EveryField<LegalTurret>>({
-      id: t.id, mount: t.mount, weapon: t.weapon, damage: t.damage, missiles: t.missiles, smartMissiles: t.smartMissiles, sand: t.sand, usedRound: t.usedRound,
-    })),
-    reactionsLeft: s.reactionsLeft, dodgeReady: s.dodgeReady, actedThisTurn: s.actedThisTurn?.map((r) => r),
+// Classes and module-level functions rather than closures made per ship: a plan is made for every
+// command a load run sends, and each closure costs an allocation (and, under tsx, a __name call).
+
+/** The decoded ships, each handed to `legalBattleOf` as a ShipCopied. */
+class ShipsCopied {
+  constructor(private readonly ships: DecodedMapOf<DecodedShip>) {}
+  get size(): number {
+    return this.ships.size;
+  }
+  forEach(cb: (ship: ShipCopied, id: string) => void): void {
+    this.ships.forEach((ship, id) => cb(new ShipCopied(ship), id));
+  }
+}
+
+/** What `legalBattleOf` copies a ship with: its `toJSON`. */
+class ShipCopied {
+  constructor(private readonly s: DecodedShip) {}
+  toJSON(): LegalShip {
+    const s = this.s;
+    return defined<EveryField<LegalShip>>({
+      id: s.id, name: s.name, side: s.side, destroyed: s.destroyed, escaped: s.escaped,
+      systems: s.systems?.toJSON(), turrets: s.turrets?.map(turretOf),
+      reactionsLeft: s.reactionsLeft, dodgeReady: s.dodgeReady, actedThisTurn: s.actedThisTurn?.map(same),
+    });
+  }
+}
+
+function turretOf(t: LegalTurret): LegalTurret {
+  return defined<EveryField<LegalTurret>>({
+    id: t.id, mount: t.mount, weapon: t.weapon, damage: t.damage, missiles: t.missiles, smartMissiles: t.smartMissiles, sand: t.sand, usedRound: t.usedRound,
   });
 }
+
+const same = <T>(x: T): T => x;
 
 /** Without the undefined and null fields, as Schema's `toJSON` leaves them out (a new object: `delete` is slow). */
 function defined<T extends object>(o: T): T {

@@ -14,11 +14,20 @@ import { syncBattle } from "../../schema/sync";
 import { volley } from "../../harness/volley";
 import { legalViewOf } from "../../harness/legal-view";
 import { actorFor, GM, must, setup2v2 } from "../engine/helpers";
+import type { BattleSetup } from "../../src/engine/types";
+
+/** The engine tests' 2 v 2 and the load runs' patrol corvette (missile racks with smart missiles). */
+function setup(): BattleSetup {
+  const base = setup2v2();
+  return { ...base, ships: [...base.ships, { side: "players", name: "Vigilant", className: "patrolCorvette" }] };
+}
 
 /** A battle played `turns` turns by scripted crews, with systems and turrets knocked out on the way. */
 function played(seed: number, turns: number): Battle {
   const dice = new SeededDice([seed, 5, 8, 13]);
-  const battle = createBattle(setup2v2());
+  const battle = createBattle(setup());
+  // no ship class carries standard missiles: give one rack some, so that field is compared too
+  battle.ships.p3!.turrets.find((t) => t.weapon === "missileRack")!.missiles = 6;
   must(apply(battle, GM, { type: "start" }, dice));
   for (let i = 0; i < turns && battle.phase === "combat"; i++) {
     const id = activeShipId(battle)!;
@@ -28,6 +37,9 @@ function played(seed: number, turns: number): Battle {
     for (const shot of volley(battle, id)) must(apply(battle, actorFor(battle, id), shot, dice));
     must(apply(battle, actorFor(battle, id), { type: "endTurn", shipId: id }, dice));
   }
+  // what a few turns rarely reach: a ship destroyed, one gone
+  if (turns >= 6) battle.ships.n2!.destroyed = true;
+  if (turns >= 14) battle.ships.p2!.escaped = true;
   return battle;
 }
 
