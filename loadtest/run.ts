@@ -7,6 +7,7 @@
 //   npm run loadtest -- --capacity 10,50,100,250,500,1000 --duration 30 --name capacity
 //   npm run loadtest -- --battles 100 --processes 2 --redis     two processes on one real Redis
 //   npm run loadtest -- --battles 50 --server-cpu 0 --bot-workers 2   server on core 0, bots on the rest
+//   npm run loadtest -- --battles 50 --server-cpu 0 --decode-sample 0.1   only 1 battle in 10 decodes at every client
 //
 // Writes loadtest/results/<name>.{json,md,svg}. Exit 0 when the pass criteria held, 1 otherwise,
 // 2 on bad arguments. The server child is always killed on exit.
@@ -48,7 +49,10 @@ const USAGE = `usage: npm run loadtest -- [options]
   --server-cpu LIST      pin the server process(es) to these cores (taskset list: 0 or 0,1 or 0-1) and
                          the runner, its bot workers and redis-server to every other core; refused
                          where taskset is missing, a core does not exist or no core is left for the bots.
-                         The report gives server CPU per acked command (and the bots' beside it)`;
+                         The report gives server CPU per acked command (and the bots' beside it)
+  --decode-sample F      fraction of battles (0 < F <= 1, default 1) whose every client decodes the state with the
+                         SDK; in the others only the GM decodes and the players receive and count every frame
+                         undecoded, deciding from their GM's state (a cheaper load generator; see docs/performance.md)`;
 
 type Args = Record<string, string | true>;
 
@@ -70,7 +74,7 @@ class UsageError extends Error {}
 
 const KNOWN = new Set(["battles", "players", "npc", "duration", "think-ms", "ruleset", "player-ships", "npc-ships", "max-rounds", "latency", "jitter", "loss",
   "name", "port", "grace", "join-concurrency", "fail-on-loss", "fail-on-join-failure", "max-p99", "cpu-prof", "capacity", "capacity-p99", "quiet",
-  "processes", "redis", "bot-workers", "help", "turn-timeout", "server-cpu"]);
+  "processes", "redis", "bot-workers", "help", "turn-timeout", "server-cpu", "decode-sample"]);
 
 function num(a: Args, key: string, def: number, min: number, max: number): number {
   const v = a[key];
@@ -116,6 +120,8 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
     maxP99Ms: a["max-p99"] !== undefined ? num(a, "max-p99", 0, 0, 1e7) : undefined,
   };
   if (a.port !== undefined) run.port = num(a, "port", 0, 1, 65535);
+  run.decodeSample = num(a, "decode-sample", 1, 0, 1);
+  if (run.decodeSample === 0) throw new UsageError("--decode-sample must be a fraction in 0..1, above 0 (table 1 always decodes)");
   run.processes = num(a, "processes", 1, 1, 16);
   run.redis = !!a.redis || run.processes > 1;
   run.botWorkers = num(a, "bot-workers", 1, 1, 16);
@@ -134,7 +140,8 @@ function printSummary(r: RunResult) {
   process.stdout.write(
     `\n${r.name}: ${r.pass ? "PASS" : "FAIL"}${r.failures.length ? ` (${r.failures.join("; ")})` : ""}\n` +
     `  joins ${r.joins.ok}/${r.joins.attempted} ok, ${r.joins.failed} failed; commands sent ${r.commands.sent}, acked ${r.commands.acked}, refused ${r.commands.refused}, lost ${r.commands.lost}\n` +
-    `  command→patch latency p50 ${L.p50} / p95 ${L.p95} / p99 ${L.p99} / max ${L.max} ms (${L.count} samples)\n` +
+    `  command→patch latency p50 ${L.p50} / p95 ${L.p95} / p99 ${L.p99} / max ${L.max} ms (${L.count} samples: ${r.latencyBy.decoded.count} in decoded state, ${r.latencyBy.frameLevel.count} frame-level ack round trips)\n` +
+    `  clients: ${r.clients.decoding} connections decoded the state, ${r.clients.frameLevel} frame-level (${r.decodingBattles}/${r.config.battles} battles decoded at every client)\n` +
     `  server CPU mean ${r.server.cpuPctMean}% max ${r.server.cpuPctMax}%, RSS ${r.server.rssMbStart.toFixed(0)}→${r.server.rssMbEnd.toFixed(0)} MB; clients received ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s\n` +
     (r.cpuPerCommand ? `  ${cpuPerCommandLine(r.cpuPerCommand).replace(/\*\*/g, "")}\n` : ""),
   );
@@ -156,13 +163,13 @@ async function capacityRun(base: Partial<RunOptions> & { plan: BattlePlan }, ste
   }
   const out = DEFAULT_RUN.outDir;
   const rows = results.map((r) =>
-    `| ${r.config.battles} | ${r.clients.peak} | ${r.rampSec ?? "—"} s | ${r.joins.ok}/${r.joins.attempted} | ${r.commands.ackedPerSec} | ${r.latency.p50} | ${r.latency.p95} | ${r.latency.p99} | ${r.latency.max} | ${r.commands.lost} | ${r.server.cpuPctMean} % | ${r.server.rssMbMax.toFixed(0)} MB | ${r.runner.cpuPctMean} % | ${r.runner.lagP99MaxMs} ms | ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s | ${r.cpuPerCommand?.serverUsPerAcked ?? "—"} µs | ${r.cpuPerCommand?.botsUsPerAcked ?? "—"} µs |`);
+    `| ${r.config.battles} | ${r.clients.peak} | ${r.rampSec ?? "—"} s | ${r.joins.ok}/${r.joins.attempted} | ${r.commands.ackedPerSec} | ${r.latency.p50} | ${r.latency.p95} | ${r.latency.p99} | ${r.latency.max} | ${r.commands.lost} | ${r.server.cpuPctMean} % | ${r.server.rssMbMax.toFixed(0)} MB | ${r.runner.cpuPctMean} % | ${r.runner.lagP99MaxMs} ms | ${(r.network.bytesInPerSec / 1024).toFixed(1)} KiB/s | ${r.cpuPerCommand?.serverUsPerAcked ?? "—"} µs | ${r.cpuPerCommand?.botsUsPerAcked ?? "—"} µs | ${r.clients.decoding} / ${r.clients.frameLevel} |`);
   const md = [
     `# Capacity: ${name}`, ``,
     `Command per step: \`${commandLine(results[0]!).replace(/--battles \d+/, "--battles N")}\`; one fresh server process per step. Stop: ${stopReason}.`, ``,
-    `> ${results[0]?.environment.sameMachine}. The load generator shares the cores with the server (every client decodes every patch of its battle): read "runner CPU" and "runner lag" beside "server CPU"; a runner lag spike delays the latency it measures.`, ``,
-    `| battles | peak clients | ramp | joins ok | acked/s | p50 ms | p95 ms | p99 ms | max ms | lost | server CPU | server RSS max | runner CPU | runner lag p99 | bytes in | server CPU / acked | runner CPU / acked |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+    `> ${results[0]?.environment.sameMachine}. The load generator shares the cores with the server (${decodeNote(results[0]!)}): read "runner CPU" and "runner lag" beside "server CPU"; a runner lag spike delays the latency it measures.`, ``,
+    `| battles | peak clients | ramp | joins ok | acked/s | p50 ms | p95 ms | p99 ms | max ms | lost | server CPU | server RSS max | runner CPU | runner lag p99 | bytes in | server CPU / acked | runner CPU / acked | clients decoding / frame-level |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     ...rows, ``,
     `Per-step reports: ${results.map((r) => `[${r.config.battles}](${r.name}.md)`).join(", ")}.`, ``,
     `![p99 and server CPU by step](${name}.svg)`, ``,
@@ -172,6 +179,12 @@ async function capacityRun(base: Partial<RunOptions> & { plan: BattlePlan }, ste
   fs.writeFileSync(path.join(out, `${name}.svg`), capacitySvg(results));
   process.stdout.write(`\ncapacity: ${stopReason}; report loadtest/results/${name}.md\n`);
   return results.every((r) => r.pass);
+}
+
+/** What the bots of a run decode, for the capacity report's note. */
+function decodeNote(r: RunResult): string {
+  if (r.config.decodeSample >= 1) return "every client decodes every patch of its battle";
+  return `--decode-sample ${r.config.decodeSample}: every client of ${r.decodingBattles} of ${r.config.battles} battles decodes every patch, in the others only the GM, the players receiving and counting every frame undecoded`;
 }
 
 function capacitySvg(rs: RunResult[]): string {

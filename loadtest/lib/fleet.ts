@@ -7,6 +7,7 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Client } from "@colyseus/sdk";
 import { Gate } from "./gate";
+import { FrameLevelClient } from "./frame-level-client";
 import { Group } from "./table";
 import { shipsFor, type BattlePlan } from "./plan";
 import { Metrics, metricsFromSnapshot, type MetricsSnapshot } from "./metrics";
@@ -21,6 +22,8 @@ export interface FleetSpec {
   joinConcurrency: number;
   /** Each table plays this many battles, then its loops end (see `Tables.done`); unset: until stopped. */
   battlesPerTable?: number;
+  /** Fraction of tables (by table number, ./decode-sample.ts) whose every client decodes the state; default 1. */
+  decodeSample?: number;
 }
 
 export interface Fleet {
@@ -56,11 +59,15 @@ export class Tables {
   constructor(spec: FleetSpec) {
     const { metrics } = this;
     let next = 0;
-    const sdk = () => new Client(`ws://127.0.0.1:${spec.ports[next++ % spec.ports.length]}`);
+    const sdk = (frameLevel: boolean) => {
+      const url = `ws://127.0.0.1:${spec.ports[next++ % spec.ports.length]}`;
+      return frameLevel ? new FrameLevelClient(url) : new Client(url);
+    };
     const leaveAllowed = new Promise<void>((r) => { this.release = r; });
     const ctx = {
       endpoint: `ws://127.0.0.1:${spec.ports[0]}`, plan: spec.plan, metrics, gate: new Gate(spec.joinConcurrency),
       stopped: () => this.stopped, leaveAllowed, sdk: spec.ports.length > 1 ? sdk : undefined, battlesPerTable: spec.battlesPerTable,
+      decodeSample: spec.decodeSample,
     };
     const { seatedPlayers } = shipsFor(spec.plan);
     const firstJoins: Promise<void>[] = [];

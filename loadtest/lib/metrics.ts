@@ -16,12 +16,25 @@ export class Metrics {
   otherErrors: Record<string, number> = {};
   battles = { created: 0, started: 0, ended: 0, endedByGm: 0, active: 0 };
   clients = 0;
+  /**
+   * Connections opened, by what the client does with the state frames: decodes them with the SDK
+   * (every client of a decoding battle, the GM of every battle), or only receives and counts them
+   * (the players of the other battles, `--decode-sample`).
+   */
+  connections = { decoding: 0, frameLevel: 0 };
   bytesIn = 0;
   bytesOut = 0;
   messagesIn = 0;
-  /** Command sent -> the state version with its result decoded, for every client in the battle. */
+  /** Every command -> patch sample: `latencyDecoded` and `latencyFrameLevel` together. */
   latency = new Histogram();
-  /** The same, reset every second, for the timeline. */
+  /** Command sent -> the state version with its result decoded, at every decoding client of the battle. */
+  latencyDecoded = new Histogram();
+  /**
+   * Command sent -> its ack, at a frame-level client that sent it: the server sends the ack after
+   * the patch with the command's result, on the same socket, so it bounds that patch's arrival.
+   */
+  latencyFrameLevel = new Histogram();
+  /** Every sample, as `latency`, reset every second for the timeline. */
   latencyWindow = new Histogram();
   /** Command sent -> its ack, at the acting client only. */
   ackRtt = new Histogram();
@@ -37,10 +50,12 @@ export class Metrics {
   /** Set after the grace period: nothing more is measured (the bots are leaving). */
   frozen = false;
 
-  recordLatency(ms: number): void {
+  /** A command -> patch sample: seen in decoded state, or (`frameLevel`) the sender's ack round trip. */
+  recordLatency(ms: number, frameLevel = false): void {
     if (this.frozen) return;
     this.latency.record(ms);
     this.latencyWindow.record(ms);
+    (frameLevel ? this.latencyFrameLevel : this.latencyDecoded).record(ms);
   }
 }
 
@@ -48,16 +63,17 @@ export class Metrics {
 export interface MetricsSnapshot {
   joins: Metrics["joins"]; joinFailures: Record<string, number>; cmds: Metrics["cmds"]; refusedByCode: Record<string, number>;
   disconnects: Record<string, number>; drops: number; reconnects: number; otherErrors: Record<string, number>;
-  battles: Metrics["battles"]; clients: number; bytesIn: number; bytesOut: number; messagesIn: number;
-  latency: HistogramData; ackRtt: HistogramData; outstanding: number;
+  battles: Metrics["battles"]; clients: number; connections: Metrics["connections"]; bytesIn: number; bytesOut: number; messagesIn: number;
+  latency: HistogramData; latencyDecoded: HistogramData; latencyFrameLevel: HistogramData; ackRtt: HistogramData; outstanding: number;
 }
 
 export function snapshotMetrics(m: Metrics): MetricsSnapshot {
   return {
     joins: { ...m.joins }, joinFailures: { ...m.joinFailures }, cmds: { ...m.cmds }, refusedByCode: { ...m.refusedByCode },
     disconnects: { ...m.disconnects }, drops: m.drops, reconnects: m.reconnects, otherErrors: { ...m.otherErrors },
-    battles: { ...m.battles }, clients: m.clients, bytesIn: m.bytesIn, bytesOut: m.bytesOut, messagesIn: m.messagesIn,
-    latency: m.latency.toJSON(), ackRtt: m.ackRtt.toJSON(), outstanding: m.outstanding.size,
+    battles: { ...m.battles }, clients: m.clients, connections: { ...m.connections }, bytesIn: m.bytesIn, bytesOut: m.bytesOut, messagesIn: m.messagesIn,
+    latency: m.latency.toJSON(), latencyDecoded: m.latencyDecoded.toJSON(), latencyFrameLevel: m.latencyFrameLevel.toJSON(),
+    ackRtt: m.ackRtt.toJSON(), outstanding: m.outstanding.size,
   };
 }
 
@@ -67,10 +83,12 @@ export function metricsFromSnapshot(snaps: MetricsSnapshot[]): Metrics {
   const add = <T extends Record<string, number>>(into: T, from: T) => { for (const k of Object.keys(from) as (keyof T)[]) (into[k] as number) = ((into[k] as number | undefined) ?? 0) + from[k]; };
   for (const s of snaps) {
     add(m.joins, s.joins); add(m.joinFailures, s.joinFailures); add(m.cmds, s.cmds); add(m.refusedByCode, s.refusedByCode);
-    add(m.disconnects, s.disconnects); add(m.otherErrors, s.otherErrors); add(m.battles, s.battles);
+    add(m.disconnects, s.disconnects); add(m.otherErrors, s.otherErrors); add(m.battles, s.battles); add(m.connections, s.connections);
     m.drops += s.drops; m.reconnects += s.reconnects; m.clients += s.clients;
     m.bytesIn += s.bytesIn; m.bytesOut += s.bytesOut; m.messagesIn += s.messagesIn;
     m.latency.merge(Histogram.fromJSON(s.latency));
+    m.latencyDecoded.merge(Histogram.fromJSON(s.latencyDecoded));
+    m.latencyFrameLevel.merge(Histogram.fromJSON(s.latencyFrameLevel));
     m.ackRtt.merge(Histogram.fromJSON(s.ackRtt));
   }
   return m;

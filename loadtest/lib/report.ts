@@ -24,6 +24,18 @@ export function cpuPerCommandLine(x: NonNullable<RunResult["cpuPerCommand"]>): s
     `**server ${x.serverUsPerAcked} µs** (${x.serverCpuPct} % of a core), load generator ${x.botsUsPerAcked} µs (${x.botsCpuPct} %).`;
 }
 
+/** How many clients decoded the state and how many kept frame-level bookkeeping (`--decode-sample`). */
+export function clientsLine(r: RunResult): string {
+  const c = r.config;
+  const how = c.decodeSample >= 1
+    ? `every client of every battle decoded the state with the SDK`
+    : `--decode-sample ${c.decodeSample}: every client of ${r.decodingBattles} of ${c.battles} battles decoded the state with the SDK; in the other ${c.battles - r.decodingBattles} only the GM did, and the players received and counted every frame undecoded, deciding from their GM's state`;
+  return `**Clients: ${r.clients.decoding} connections decoded the state, ${r.clients.frameLevel} did frame-level bookkeeping** (${how}).`;
+}
+
+const latencyRow = (from: string, p: RunResult["latency"]) =>
+  `| ${from} | ${p.count} | ${p.p50} ms | ${p.p95} ms | ${p.p99} ms | ${p.max} ms | ${p.mean} ms |`;
+
 export function commandLine(r: RunResult): string {
   const c = r.config;
   const p = c.plan;
@@ -34,6 +46,7 @@ export function commandLine(r: RunResult): string {
   if (c.lossPct) parts.push(`--loss ${c.lossPct}`);
   if (c.serverCpus) parts.push(`--server-cpu ${c.serverCpus.join(",")}`);
   if (c.botWorkers > 1) parts.push(`--bot-workers ${c.botWorkers}`);
+  if (c.decodeSample < 1) parts.push(`--decode-sample ${c.decodeSample}`);
   if (c.processes > 1) parts.push(`--processes ${c.processes}`);
   else if (c.redis) parts.push("--redis");
   parts.push(`--name ${r.name}`);
@@ -66,11 +79,17 @@ export function markdown(r: RunResult, svgName: string): string {
     `|---|---|---|---|---|---|---|---|---|`,
     `| ${r.joins.attempted} | ${r.joins.ok} | ${r.joins.failed} | ${r.commands.sent} | ${r.commands.acked} | ${r.commands.refused} | ${r.commands.lost} | ${r.commands.timedOut} | ${r.commands.ackedPerSec} |`,
     ``,
-    `Command → patch latency (send → the decoded state version containing the result, at every client of the battle; ${L.count} samples):`,
+    clientsLine(r),
     ``,
-    `| p50 | p95 | p99 | max | mean | ack RTT p50 | ack RTT p99 |`,
+    `Command → patch latency (${L.count} samples; decoding clients: send → the decoded state version containing the result, at every decoding client of the battle; frame-level clients: send → the ack of their own command, which the server sends after that patch on the same socket):`,
+    ``,
+    `| samples from | count | p50 | p95 | p99 | max | mean |`,
     `|---|---|---|---|---|---|---|`,
-    `| ${L.p50} ms | ${L.p95} ms | ${L.p99} ms | ${L.max} ms | ${L.mean} ms | ${r.ackRtt.p50} ms | ${r.ackRtt.p99} ms |`,
+    latencyRow("all", L),
+    latencyRow("decoding clients (decoded state)", r.latencyBy.decoded),
+    latencyRow("frame-level clients (own ack round trip)", r.latencyBy.frameLevel),
+    ``,
+    `Ack round trip at the acting client (every client): p50 ${r.ackRtt.p50} ms, p99 ${r.ackRtt.p99} ms.`,
     ``,
     ...(c.processes > 1 || c.redis ? [`Servers: ${c.processes} process(es) on one real Redis (AOF, appendfsync always; durable battle logs there); CPU and RSS below are summed over the processes.`, ``] : []),
     `| server CPU mean | max | RSS start | end | max | RSS slope after warm-up | runner CPU mean | runner event-loop lag p99 (max) | bytes in (clients) | per s | bytes out | per s |`,

@@ -6,6 +6,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { Metrics } from "./metrics";
 import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./plan";
+import { decodingTables } from "./decode-sample";
 import { localFleet, workerFleet, type Fleet } from "./fleet";
 import { ProcSampler, readProc, ROOT, startServerProcess, type ServerProcess } from "../../harness/server-process";
 import { planPinning, pinThisProcess, type Pinning } from "../../harness/cpu-pinning";
@@ -46,6 +47,11 @@ export interface RunOptions {
    * redis-server to every other core available (`--server-cpu`). Checked before anything starts.
    */
   serverCpus?: number[];
+  /**
+   * Fraction of battles (0 < F <= 1) whose every client decodes the state with the SDK; in the
+   * others only the GM decodes and the players keep frame-level bookkeeping (loadtest/lib/decode-sample.ts).
+   */
+  decodeSample: number;
   /** Stop early once this many commands were acked in the measured window (after the ramp); `durationSec` still bounds the run. */
   stopAfterAcked?: number;
   outDir: string;
@@ -74,7 +80,7 @@ export interface CpuPerCommand {
 
 export const DEFAULT_RUN: RunOptions = {
   name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5, processes: 1, redis: false, botWorkers: 1,
-  latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {},
+  decodeSample: 1, latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {},
   failOnLoss: false, failOnJoinFailure: false, outDir: path.join(ROOT, "loadtest", "results"),
 };
 
@@ -98,10 +104,23 @@ export interface RunResult {
   rampSec: number | null;
   joins: { attempted: number; ok: number; failed: number; failures: Record<string, number> };
   commands: { sent: number; acked: number; refused: number; refusedByCode: Record<string, number>; lost: number; timedOut: number; lateReplies: number; ackedPerSec: number };
+  /** Every command -> patch sample: decoded (`latencyBy.decoded`) and frame-level (`latencyBy.frameLevel`) together. */
   latency: Percentiles;
+  /**
+   * Where the samples come from: `decoded`, the decoding clients (every client of a decoding battle,
+   * the GM of the others) when their decoded state reaches the command's version; `frameLevel`,
+   * a frame-level client's own commands' ack round trip.
+   */
+  latencyBy: { decoded: Percentiles; frameLevel: Percentiles };
   ackRtt: Percentiles;
   battles: { created: number; started: number; ended: number; endedByGm: number };
-  clients: { peak: number };
+  /**
+   * Peak connected clients, and connections opened over the run by what they did with the state:
+   * decoded it with the SDK, or received and counted its frames only (`--decode-sample`).
+   */
+  clients: { peak: number; decoding: number; frameLevel: number };
+  /** Battles (tables) whose every client decoded the state; in the others only the GM did. */
+  decodingBattles: number;
   /** All server processes together (CPU % summed over processes, RSS summed); `processes` one by one. */
   server: {
     crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; cpuPctMean: number; cpuPctMax: number; rssMbStart: number; rssMbEnd: number; rssMbMax: number;
@@ -125,6 +144,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   const startedAt = new Date().toISOString();
   fs.mkdirSync(opts.outDir, { recursive: true });
 
+  if (!(opts.decodeSample > 0 && opts.decodeSample <= 1)) throw new Error(`decodeSample must be in (0, 1] (got ${opts.decodeSample})`);
   if (opts.processes > 1) opts.redis = true;
   if (opts.processes > 1 && (opts.latencyMs > 0 || opts.jitterMs > 0 || opts.lossPct > 0)) throw new Error("the netsim proxy fronts one server process");
   // before anything starts, so a bad core list is refused with nothing to clean up (PinningError)
@@ -180,7 +200,10 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     let lastBytesOut = 0;
     const t0 = performance.now();
 
-    const spec = { ports, plan: opts.plan, tables: Array.from({ length: opts.battles }, (_, i) => i + 1), joinConcurrency: opts.joinConcurrency };
+    const spec = {
+      ports, plan: opts.plan, tables: Array.from({ length: opts.battles }, (_, i) => i + 1), joinConcurrency: opts.joinConcurrency,
+      decodeSample: opts.decodeSample,
+    };
     fleet = opts.botWorkers > 1 ? await workerFleet(spec, opts.botWorkers) : localFleet(spec);
     const bots = fleet;
     if (opts.botWorkers > 1) say(`bots in ${bots.pids().length} worker processes`);
@@ -332,9 +355,11 @@ function finish(
       timedOut: m.cmds.timedOut, lateReplies: m.cmds.lateReplies, ackedPerSec: round2(m.cmds.acked / Math.max(1, r.durationSec)),
     },
     latency,
+    latencyBy: { decoded: m.latencyDecoded.summary(), frameLevel: m.latencyFrameLevel.summary() },
     ackRtt: m.ackRtt.summary(),
     battles: { created: m.battles.created, started: m.battles.started, ended: m.battles.ended, endedByGm: m.battles.endedByGm },
-    clients: { peak: r.peakClients },
+    clients: { peak: r.peakClients, decoding: m.connections.decoding, frameLevel: m.connections.frameLevel },
+    decodingBattles: decodingTables(opts.battles, opts.decodeSample),
     server: {
       crashed: r.crashed, crash: r.crash,
       cpuPctMean: round2(mean(steady.map((s) => s.serverCpuPct))), cpuPctMax: round2(Math.max(0, ...steady.map((s) => s.serverCpuPct))),

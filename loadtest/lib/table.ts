@@ -2,11 +2,14 @@
 // ends the GM opens a new one and the players follow, so load never drains. The GM loop and the
 // player loops are independent and meet through the `Group`, so the same code serves the
 // headless runner (all loops in one process) and the @colyseus/loadtest scenario (one loop per
-// "client" it starts).
+// "client" it starts). With `decodeSample` < 1 some tables' players are frame-level bots
+// (./decode-sample.ts): they read their GM's decoded state.
 import { Client, type Room } from "@colyseus/sdk";
 import { ALL_ROLES } from "../../harness/battles";
 import { playUntilEnd, think } from "../../harness/play";
 import { BattleRun, BotClient } from "./bot-client";
+import { decodesEveryClient } from "./decode-sample";
+import { FrameLevelClient } from "./frame-level-client";
 import type { Gate } from "./gate";
 import type { Metrics } from "./metrics";
 import { shipsFor, type BattlePlan } from "./plan";
@@ -23,7 +26,10 @@ export interface GroupContext {
   /** After the stop, loops wait for this before leaving, so the leave storm does not delay the
    *  replies still in flight (which the grace period is measuring). */
   leaveAllowed?: Promise<void>;
-  sdk?: () => Client;
+  /** A client for the next connection (e.g. through the next server process); `frameLevel`: a FrameLevelClient. */
+  sdk?: (frameLevel: boolean) => Client;
+  /** Fraction of tables whose every client decodes the state (default 1); in the others only the GM does. */
+  decodeSample?: number;
   /** The GM opens this many battles and then stops (its players stop with it); unset: until stopped. */
   battlesPerTable?: number;
 }
@@ -36,7 +42,11 @@ export class Group {
   private finished = false;
   private waiters: (() => void)[] = [];
   readonly bots = new Set<BotClient>();
-  constructor(readonly index: number, readonly ctx: GroupContext) {}
+  /** Every client of this table decodes the state; otherwise only the GM, and the players are frame-level. */
+  readonly decodes: boolean;
+  constructor(readonly index: number, readonly ctx: GroupContext) {
+    this.decodes = decodesEveryClient(index, ctx.decodeSample ?? 1);
+  }
 
   /** Wakes loops waiting for a battle (used at stop). */
   wake() {
@@ -46,13 +56,19 @@ export class Group {
   async nextBattle(afterGen: number): Promise<BattleRun | undefined> {
     while (!this.ctx.stopped() && !this.finished) {
       if (this.current && this.current.gen > afterGen) return this.current;
-      await Promise.race([new Promise<void>((r) => this.waiters.push(r)), sleep(1000)]);
+      // woken by the next battle or the stop; the stop flag is checked once a second too
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 1000);
+        function done() { clearTimeout(timer); resolve(); }
+        this.waiters.push(done);
+      });
     }
     return undefined;
   }
 
-  private sdk(): Client {
-    return this.ctx.sdk ? this.ctx.sdk() : new Client(this.ctx.endpoint);
+  private sdk(frameLevel = false): Client {
+    if (this.ctx.sdk) return this.ctx.sdk(frameLevel);
+    return frameLevel ? new FrameLevelClient(this.ctx.endpoint) : new Client(this.ctx.endpoint);
   }
 
   /** The GM: opens a battle, waits for its players, starts it, acts for NPC ships, repeats. */
@@ -82,6 +98,7 @@ export class Group {
       metrics.battles.created++;
       const run = this.publishLater(room.roomId);
       const gm = new BotClient(room, `g${this.index}`, metrics, run);
+      run.reader = gm;
       this.bots.add(gm);
       const seat = await gm.seated();
       if (first) { first = false; onFirstJoin?.(!!seat); }
@@ -101,7 +118,7 @@ export class Group {
           if (gm.state?.phase === "ended") metrics.battles.ended++;
         }
       }
-      await gm.until(() => gm.unanswered === 0, 5000);
+      await gm.drained(5000);
       if (this.ctx.stopped()) await this.ctx.leaveAllowed;
       await gm.leave();
       this.bots.delete(gm);
@@ -128,10 +145,12 @@ export class Group {
       const run = await this.nextBattle(lastGen);
       if (!run) break;
       lastGen = run.gen;
+      // (the GM's client is published with the battle: a player never joins before it)
+      const reader = this.decodes ? undefined : run.reader;
       metrics.joins.attempted++;
       let room: Room<any, any>;
       try {
-        room = await gate.run(() => this.sdk().joinById(run.roomId, { name: `Player ${this.index}.${k}`, shipId: `p${k}`, positions: ALL_ROLES }));
+        room = await gate.run(() => this.sdk(!!reader).joinById(run.roomId, { name: `Player ${this.index}.${k}`, shipId: `p${k}`, positions: ALL_ROLES }));
       } catch (err) {
         metrics.joins.failed++;
         metrics.count(metrics.joinFailures, `join: ${shortError(err)}`);
@@ -140,13 +159,13 @@ export class Group {
         continue;
       }
       metrics.joins.ok++;
-      const bot = new BotClient(room, `p${this.index}_${k}`, metrics, run);
+      const bot = new BotClient(room, `p${this.index}_${k}`, metrics, run, reader);
       this.bots.add(bot);
       const seat = await bot.seated();
       run.settleJoin(!!seat);
       if (first) { first = false; onFirstJoin?.(!!seat); }
       if (seat) await playUntilEnd(bot, plan, this.ctx.stopped, { gm: false, shipId: seat.shipId });
-      await bot.until(() => bot.unanswered === 0, 5000);
+      await bot.drained(5000);
       if (this.ctx.stopped()) await this.ctx.leaveAllowed;
       await bot.leave();
       this.bots.delete(bot);
