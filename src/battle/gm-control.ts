@@ -33,8 +33,8 @@ export function gmActRefusal(cmd: Command, playerShip: boolean, crewConnected: b
 
 /**
  * Seats of players gone past the reconnection grace free themselves after `delayMs`, so that a
- * new player can take the ship (SEAT_RELEASE_SEC). The timer is the host's (Colyseus' clock in a
- * room), so a disposed battle leaves none behind.
+ * new player can take the ship (SEAT_RELEASE_SEC). The timer is the host's (in a room, Node's
+ * timers that the room clears when it is disposed), so a disposed battle leaves none behind.
  */
 export class AbsentSeats {
   private timers = new Map<string, { clear(): void }>();

@@ -1,6 +1,6 @@
 // The battle's two clocks: the turn timer (a ship that does not act within turnTimeoutSec loses
 // its turn) and the idle timer (a battle with no accepted change for IDLE_TIMEOUT_SEC ends).
-// Time is read and scheduled through `Timers`: the room hands in Colyseus' clock.
+// Time is read and scheduled through `Timers`: the room hands in Node's timers (rooms/BattleRoom.ts).
 import { activeShipId } from "../engine";
 import type { Battle } from "../rules/model";
 
