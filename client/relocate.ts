@@ -55,7 +55,10 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
   let last = "";
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     if (o.cancelled?.()) throw new Error("cancelled");
-    o.onAttempt?.(attempt, waitFor(attempt));
+    // The next try is planned now, never past the deadline, so the countdown shown is the real one.
+    const now = Date.now();
+    const nextAt = Math.min(now + waitFor(attempt), deadline);
+    o.onAttempt?.(attempt, nextAt - now);
     try {
       const w = await o.where(o.roomId);
       const movable = w.found && w.alive && (w.processId !== o.lostProcessId || Date.now() > trustOld);
@@ -66,7 +69,7 @@ export async function rejoinBattle(o: RejoinOptions): Promise<Room<any, any>> {
       // A refused key means the seat is gone for good; anything else (not found yet, network) is retried.
       if (/wrong GM key|unknown seat key/.test(String((err as Error)?.message ?? err))) throw err;
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(waitFor(attempt), deadline - Date.now()))));
+    await new Promise((r) => setTimeout(r, Math.max(0, nextAt - Date.now())));
   }
   throw new Error(`battle ${o.roomId} did not come back within ${Math.round((Date.now() - started) / 1000)} s (${last})`);
 }
