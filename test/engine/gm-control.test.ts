@@ -1,11 +1,11 @@
 // The GM in control, in the engine: the turn clock's pause, a skipped turn, acting for a player
 // ship, corrections with a reason, and the undo of the last accepted commands (replayed exactly).
 import assert from "node:assert/strict";
-import { activeShipId, apply, applyWithHistory, createBattle, createHistory, replay, replayWithDice, UNDO_DEPTH, type ReplayStep } from "../../src/engine";
+import { activeShipId, apply, replay, replayWithDice, UNDO_DEPTH } from "../../src/engine";
 import type { Actor, ApplyResult, BattleSetup, Command } from "../../src/engine/types";
 import { createDice, type SeededDice } from "../../src/rules/dice";
 import type { Battle } from "../../src/rules/model";
-import { actorFor, crew, GM, must, SYSTEM } from "./helpers";
+import { actorFor, crew, GM, liveTable, must, SYSTEM } from "./helpers";
 
 const SETUP: BattleSetup = {
   ruleset: "ce", startingRange: "short",
@@ -16,20 +16,8 @@ const SETUP: BattleSetup = {
   }],
 };
 
-/** A live battle as a room holds it: battle, dice, history and the log of accepted commands. */
-function table(seed: number, setup = SETUP) {
-  const battle = createBattle(setup);
-  const dice = createDice(seed);
-  const log: ReplayStep[] = [];
-  // The history reads the log of accepted commands, as the host's does (its undo replays it).
-  const history = createHistory(setup, seed, log);
-  const send = (actor: Actor, cmd: Command): ApplyResult => {
-    const r = applyWithHistory(battle, history, actor, cmd, dice);
-    if (r.ok) log.push({ actor, cmd });
-    return r;
-  };
-  return { battle, dice, history, log, send };
-}
+/** A live battle as a room holds it (helpers.ts). */
+const table = (seed: number, setup = SETUP) => liveTable(setup, seed);
 const code = (r: ApplyResult) => (r.ok ? "ok" : r.code);
 const plain = (b: Battle) => JSON.parse(JSON.stringify(b)) as Battle;
 

@@ -1,7 +1,7 @@
 // Shared fixtures for engine tests.
-import { apply, createBattle } from "../../src/engine";
+import { apply, applyWithHistory, createBattle, createHistory, type ReplayStep } from "../../src/engine";
 import type { Actor, ApplyResult, BattleSetup, Command } from "../../src/engine/types";
-import type { Dice } from "../../src/rules/dice";
+import { createDice, type Dice } from "../../src/rules/dice";
 import type { Battle, Role } from "../../src/rules/model";
 
 export const GM: Actor = { kind: "gm" };
@@ -40,3 +40,17 @@ export function act(b: Battle, cmd: Command & { shipId: string }, dice: Dice): A
 }
 
 export const clone = <T>(x: T): T => structuredClone(x);
+
+/** A live battle as a room holds it: battle, dice, history and the log of accepted commands that the history reads (its undo replays it). */
+export function liveTable(setup: BattleSetup, seed: number) {
+  const battle = createBattle(setup);
+  const dice = createDice(seed);
+  const log: ReplayStep[] = [];
+  const history = createHistory(setup, seed, log);
+  const send = (actor: Actor, cmd: Command): ApplyResult => {
+    const r = applyWithHistory(battle, history, actor, cmd, dice);
+    if (r.ok) log.push({ actor, cmd });
+    return r;
+  };
+  return { battle, dice, history, log, send };
+}

@@ -2,12 +2,11 @@
 // allow, after many rounds with earlier undos in the log, the battle an undo leaves is the one the
 // replay of the whole log gives, and the one the table saw before the undone command.
 import assert from "node:assert/strict";
-import { activeShipId, applyWithHistory, createBattle, createHistory, replayWithDice, type ReplayStep } from "../../src/engine";
-import type { Actor, ApplyResult, BattleSetup, Command } from "../../src/engine/types";
-import { createDice } from "../../src/rules/dice";
+import { activeShipId, replayWithDice } from "../../src/engine";
+import type { BattleSetup } from "../../src/engine/types";
 import type { Battle } from "../../src/rules/model";
 import { largestBattleOptions } from "../../harness/largest-battle";
-import { crew, GM } from "./helpers";
+import { crew, GM, liveTable } from "./helpers";
 
 const plain = (b: Battle) => JSON.parse(JSON.stringify(b)) as Battle;
 /** What an undo moves forward rather than back (docs/rules.md): compared apart. */
@@ -20,15 +19,7 @@ const rewound = (b: Battle) => {
 function largestTable(seed: number) {
   const o = largestBattleOptions();
   const setup: BattleSetup = { ruleset: "ce", startingRange: "medium", ships: o.ships as BattleSetup["ships"] };
-  const battle = createBattle(setup);
-  const dice = createDice(seed);
-  const log: ReplayStep[] = [];
-  const history = createHistory(setup, seed, log);
-  const send = (actor: Actor, cmd: Command): ApplyResult => {
-    const r = applyWithHistory(battle, history, actor, cmd, dice);
-    if (r.ok) log.push({ actor, cmd });
-    return r;
-  };
+  const { battle, dice, history, log, send } = liveTable(setup, seed);
   /** One turn of the active ship: lock, fire, launch a smart missile, end the turn if it has not passed. */
   const turn = () => {
     const id = activeShipId(battle)!;
