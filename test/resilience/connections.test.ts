@@ -79,9 +79,12 @@ describe("connection resilience", function () {
     const first = await player.command("space:fire", payload);
     assert.equal(first.kind, "ack");
     const after = JSON.stringify(room.engineState());
+    // The GM may see the seat connected before the player's SDK has its new socket open: wait for the SDK too.
+    const back = new Promise<void>((r) => player.room.onReconnect(() => r()));
     proxy.cutAll();
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 5000, "the player marked disconnected");
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === true, 10_000, "the player back");
+    await back;
     const again = await player.command("space:fire", payload);
     assert.deepEqual(again, first);
     assert.equal(JSON.stringify(room.engineState()), after, "applied once");

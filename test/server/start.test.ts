@@ -116,9 +116,12 @@ describe("the built entry point (npm run build, then npm start or the production
       player.room.reconnection.minUptime = 0;
       assert.equal((await gm.command("gm:start")).kind, "ack");
       // Reconnection through the real entry point: without a global WebSocket this fails (4003).
+      // The GM may see the seat connected before the player's SDK has its new socket open: wait for both.
+      const back = new Promise<void>((r) => player.room.onReconnect(() => r()));
       assert.ok(proxy.cutAll() >= 1);
       await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 8000, "the drop noticed");
       await gm.until((s) => s.crew.get(player.seat!.seatId).connected === true, 10_000, "the player reconnected");
+      await back;
       await Promise.all([gm.room.leave(), player.room.leave()]);
     } finally {
       await proxy.close();
