@@ -73,12 +73,20 @@ function roundInitiative(battle: Battle, dice: Dice, events: LogEntry[], rules: 
   emit(battle, events, { actor: ship.id, action: "initiative", dice: rolled?.dice ?? [], modifiers, total: ship.initiative, result: `${what}: ${reactions}` });
 }
 
+/** Whether a side still has a ship in the battle. Runs after every command: a loop, nothing allocated. */
+function sideFighting(battle: Battle, side: Side): boolean {
+  for (const id in battle.ships) {
+    const ship = battle.ships[id]!;
+    if (ship.side === side && isAlive(ship)) return true;
+  }
+  return false;
+}
+
 /** Ends the battle when a side has no ship left in it. Returns true if it ended. */
 export function checkEnd(battle: Battle, events: LogEntry[]): boolean {
   if (battle.phase !== "combat") return battle.phase === "ended";
-  const out = (side: Side) => !shipsOf(battle, side).some(isAlive);
-  const playersOut = out("players");
-  const npcOut = out("npc");
+  const playersOut = !sideFighting(battle, "players");
+  const npcOut = !sideFighting(battle, "npc");
   if (!playersOut && !npcOut) return false;
   const loser: Side | null = playersOut && npcOut ? null : playersOut ? "players" : "npc";
   const lostShips = loser ? shipsOf(battle, loser) : Object.values(battle.ships);
