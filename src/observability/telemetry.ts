@@ -11,7 +11,7 @@ import { addObserver, type BattleObserver } from "../server/observers";
 import { GM_MESSAGES, SHIP_MESSAGES } from "../commands";
 import type { Config } from "../server/config";
 import { logger } from "../server/logger";
-import { createMetrics, ALERTS, type AlertName, type Metrics } from "./metrics";
+import { createMetrics, ALERTS, LOOP_RESOLUTION_MS, type AlertName, type Metrics } from "./metrics";
 import { SampleWindow } from "./window";
 import { MemoryHistory, RedisHistory, type HistoryPoint, type HistoryStore } from "./history";
 
@@ -20,9 +20,6 @@ export type TelemetryConfig = Pick<Config,
   "ALERT_EVENT_LOOP_LAG_MS" | "ALERT_STATE_BYTES" | "ALERT_ERRORS_PER_MIN" | "ALERT_LOG_INTERVAL_SEC">;
 
 /** Message types a client may name; anything else is counted as "other" (labels must stay bounded). */
-/** Event-loop delay sampling period; the histogram's values include it, so it is subtracted. */
-const LOOP_RESOLUTION_MS = 10;
-
 const KNOWN_TYPES = new Set<string>([...Object.keys(SHIP_MESSAGES), ...Object.keys(GM_MESSAGES), "chat"]);
 
 /** A log transport that only counts error-level lines (into traveller_errors_total). */
