@@ -12,6 +12,7 @@ import { notify } from "../src/server/observers";
 import { PatchMeter } from "./patch-meter";
 import { encodedStateBytes } from "./state-size";
 import { sampleEvery } from "./state-sampler";
+import { COLYSEUS_PATCH_RATE_OFF, patchEvery } from "./patch-net";
 import { FullStateSerializer } from "./full-state-serializer";
 import { Blocklist, normaliseIp } from "../src/server/blocklist";
 import { Refused, type AdmitVerdict } from "../src/battle/admission";
@@ -54,6 +55,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private stateChanged = true;
   private stateBytes?: number;
   private stopSampling?: () => void;
+  private leavePatchNet?: () => void;
   private patchQueued = false;
 
   override async onCreate(rawOptions: unknown) {
@@ -81,7 +83,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const s = this.ctx.settings;
     this.log = logger.child({ room: this.roomId });
     this.maxClients = RESERVATION_CEILING;
-    this.patchRate = s.PATCH_RATE_MS;
+    // Changes are pushed at once; the process's safety net (patch-net.ts) replaces the room's own interval.
+    this.patchRate = COLYSEUS_PATCH_RATE_OFF;
+    this.leavePatchNet = patchEvery(s.PATCH_RATE_MS, this);
     // Above this many frames a second Colyseus closes the connection (4002): a flood never reaches a handler.
     this.maxMessagesPerSecond = s.MAX_MESSAGES_PER_SEC;
     // Every message, known type or not, goes to the host: bad input gets a typed error, never a kick by Colyseus.
@@ -236,6 +240,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   override onDispose() {
     this.stopSampling?.();
+    this.leavePatchNet?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     return this.host?.dispose();
