@@ -19,6 +19,7 @@ import { Refused, type AdmitVerdict } from "../src/battle/admission";
 import { BattleHost, type Admission, type BattleMetadata, type Change, type HostOutput } from "../src/battle/host";
 import type { BattleContext } from "../src/battle/context";
 import { connectionFault, forgetConnection, protocolViolation } from "../src/server/connection-faults";
+import { coalesceWrites } from "../src/server/write-coalescing";
 
 /** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
 export const CLOSE_BLOCKED = 4403;
@@ -92,6 +93,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.onMessage("*", (client, type, payload) => {
       // The type comes off the wire: a string, a number, or (from a forged frame) anything at all.
       const name = typeof type === "string" ? type.slice(0, 64) : typeof type === "number" ? String(type) : "(unreadable)";
+      // the patch this message causes and the reply to it leave in one write (write-coalescing.ts)
+      coalesceWrites(client.sessionId);
       this.host.receive({ sessionId: client.sessionId, ip: (client as BattleClient).userData?.ip }, name, payload);
     });
     this.stopSampling = sampleEvery(s.METRICS_SAMPLE_MS, {

@@ -8,6 +8,7 @@ import { watchJoinHandshake } from "./join-deadline";
 import { sessionIdOf, watchConnection } from "./connection-faults";
 import { normaliseIp } from "./blocklist";
 import { trustPeerAddress } from "./peer-address";
+import { trackSocket } from "./write-coalescing";
 
 export class GuardedTransport extends WebSocketTransport {
   // Assigned after super(), which already registers the upgrade listener: read only when an upgrade comes.
@@ -19,6 +20,7 @@ export class GuardedTransport extends WebSocketTransport {
     this.wss.on("connection", (ws, req: http.IncomingMessage) => {
       const sessionId = sessionIdOf(req);
       watchConnection(ws, sessionId);
+      trackSocket(sessionId, ws, req.socket);
       watchJoinHandshake(ws, joinTimeoutMs, normaliseIp(req.socket.remoteAddress), sessionId);
     });
   }
