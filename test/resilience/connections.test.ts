@@ -199,3 +199,30 @@ describe("connection resilience", function () {
     assert.notEqual(code, -1, "a WebSocket joined to no room is closed");
   });
 });
+
+describe("the default heartbeat (PING_INTERVAL_MS 5000, PING_MAX_RETRIES 1)", function () {
+  this.timeout(40_000);
+  const server = useServer();
+  let proxy: NetSim;
+  before(async () => {
+    proxy = await NetSim.start({ targetPort: server().port });
+  });
+  after(async () => {
+    await proxy.close();
+  });
+
+  it("notices a dead connection (packets vanish, TCP stays open) within 10 s", async () => {
+    const { gm, player } = await playerBehindProxy(server(), proxy);
+    player.room.reconnection.enabled = false;
+    const t0 = Date.now();
+    proxy.blackhole(true);
+    try {
+      await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 20_000, "the dead connection detected");
+    } finally {
+      proxy.blackhole(false);
+    }
+    const detectedMs = Date.now() - t0;
+    // 10 s at most by the heartbeat's arithmetic; the margin is for timers firing late on a loaded machine
+    assert.ok(detectedMs <= 11_500, `detected after ${detectedMs} ms`);
+  });
+});
