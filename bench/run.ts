@@ -3,7 +3,7 @@
 // idle connected client (bench/server-cpu.ts). Writes bench/results.json and prints a table.
 //
 //   npm run bench [-- --persist disk|redis|off] [--engine] [--cpu-only | --skip-cpu]
-//                 [--commands N] [--battles N] [--think-ms MS] [--max-sec S] [--idle-clients N] [--idle-sec S]
+//                 [--commands N] [--battles N] [--think-ms MS] [--max-sec S] [--idle-clients N] [--idle-sec S] [--idle-settle-sec S]
 //                 [--server-cpu LIST | --no-pin] [--out FILE]
 import "../src/server/polyfills";
 import fs from "node:fs";
@@ -181,6 +181,7 @@ function serverCpuOptions(): ServerCpuOptions {
     maxSec: intFlag("max-sec", d.maxSec, 5, 3600),
     idleClients: intFlag("idle-clients", d.idleClients, 6, 6000),
     idleSec: intFlag("idle-sec", d.idleSec, 1, 600),
+    idleSettleSec: intFlag("idle-settle-sec", d.idleSettleSec, 0, 600),
     // planPinning refuses a core that does not exist now rather than after the other parts
     serverCores: cores !== undefined ? planPinning(parseCoreList(cores)).server : undefined,
     noPin: process.argv.includes("--no-pin"),
@@ -197,7 +198,7 @@ function serverCpuReport(c: ServerCpuResult): string[] {
     "| figure | server | load generator (beside it) |",
     "|---|---|---|",
     `| CPU per accepted command: ${p.acked} commands in ${p.windowSec} s, ${p.battles} full battles (${p.clientsPerBattle} clients, ${p.shipsPerBattle} ships each, think ${p.thinkMs} ms, durable log on ${p.durableLog})${p.complete ? "" : " INCOMPLETE: time bound reached"} | **${p.serverUsPerCommand} µs** (${p.serverCpuPct} % of a core) | ${p.botsUsPerCommand} µs (${p.botsCpuPct} %) |`,
-    `| idle connected client: ${i.clients} clients in ${i.battles} started battles, ${i.windowSec} s, no commands | **${i.serverUsPerClientPerSec} µs per client per s** (${i.withClientsServerUsPerSec} µs/s with them, ${i.baselineServerUsPerSec} µs/s baseline with none) | ${i.botsUsPerSec} µs/s |`,
+    `| idle connected client: ${i.clients} clients in ${i.battles} started battles, ${i.windowSec} s, no commands, ${i.settleSec} s after the joins | **${i.serverUsPerClientPerSec} µs per client per s** (${i.withClientsServerUsPerSec} µs/s with them, ${i.baselineServerUsPerSec} µs/s baseline with none) | ${i.botsUsPerSec} µs/s |`,
     "",
     ...(p.lost || p.joinsFailed ? [`WARNING: ${p.lost} command(s) lost, ${p.joinsFailed} join(s) failed in the command phase`, ""] : []),
   ];

@@ -27,13 +27,20 @@ export interface ServerCpuOptions {
   idleClients: number;
   /** Length of each idle window (the baseline with no client, then with the clients), seconds. */
   idleSec: number;
+  /**
+   * Seconds of quiet before each idle window, after the warm-up battles and after the joins: once
+   * allocation stops V8 keeps collecting the garbage left behind for tens of seconds (the memory
+   * reducer's full GCs: measured in 10-s windows after 600 joins, 14.6, 12.9, then 36.1 ms/s at
+   * 20–30 s, then a steady 9–10), a cost of the joins, not of a client staying connected.
+   */
+  idleSettleSec: number;
   /** Server cores; undefined: the first available core when there are two or more, else unpinned. */
   serverCores?: number[];
   /** Do not pin at all. */
   noPin?: boolean;
 }
 
-export const DEFAULT_SERVER_CPU: ServerCpuOptions = { commands: 10_000, battles: 50, thinkMs: 250, maxSec: 180, idleClients: 600, idleSec: 20 };
+export const DEFAULT_SERVER_CPU: ServerCpuOptions = { commands: 10_000, battles: 50, thinkMs: 250, maxSec: 180, idleClients: 600, idleSec: 30, idleSettleSec: 45 };
 
 export interface ServerCpuResult {
   /** Cores used (taskset), or null when not pinned (and why). */
@@ -49,7 +56,7 @@ export interface ServerCpuResult {
     botsUsPerCommand: number; botsCpuPct: number;
   };
   idleClient: {
-    clients: number; battles: number; windowSec: number;
+    clients: number; battles: number; windowSec: number; settleSec: number;
     baselineServerUsPerSec: number; withClientsServerUsPerSec: number;
     /** (with clients − baseline) / clients. */
     serverUsPerClientPerSec: number;
@@ -127,20 +134,26 @@ async function idlePhase(o: ServerCpuOptions, pinning: Pinning | null): Promise<
       const sec = (performance.now() - t) / 1000;
       return { sec, serverUsPerSec: (a2.user + a2.system - a.user - a.system) / sec, botsUsPerSec: (b2.user + b2.system) / sec };
     };
-    await sleep(2000); // start-up work (compilation, first timers) settles
+    const endpoint = `ws://127.0.0.1:${server.port}`;
+    // Warm-up: the join and start paths compiled, as they are in a server that has run a while;
+    // those battles stay open without clients in both windows (their seats are kept), so they
+    // are part of the baseline, not of the clients' figure.
+    const warm = (await Promise.all([1, 2, 3, 4].map((k) => idleBattle(endpoint, 1000 + k)))).flat();
+    await Promise.all(warm.map((c) => c.room.leave().catch(() => undefined)));
+    await sleep(o.idleSettleSec * 1000);
     const baseline = await window();
     const battles = Math.ceil(o.idleClients / 6);
     // a few battles at a time: the join path is measured by the command phase, not here
     for (let i = 0; i < battles; i += 8) {
-      const opened = await Promise.all(Array.from({ length: Math.min(8, battles - i) }, (_, j) => idleBattle(`ws://127.0.0.1:${server.port}`, i + j + 1)));
+      const opened = await Promise.all(Array.from({ length: Math.min(8, battles - i) }, (_, j) => idleBattle(endpoint, i + j + 1)));
       clients.push(...opened.flat());
     }
-    await sleep(2000); // the joins' and starts' own work settles
+    await sleep(o.idleSettleSec * 1000);
     const busy = await window();
     if (server.crashed) throw new Error(`the server crashed:\n${server.tail().join("\n")}`);
     const round1 = (x: number) => Math.round(x * 10) / 10;
     return {
-      clients: clients.length, battles, windowSec: round1(busy.sec),
+      clients: clients.length, battles, windowSec: round1(busy.sec), settleSec: o.idleSettleSec,
       baselineServerUsPerSec: Math.round(baseline.serverUsPerSec), withClientsServerUsPerSec: Math.round(busy.serverUsPerSec),
       serverUsPerClientPerSec: round1((busy.serverUsPerSec - baseline.serverUsPerSec) / clients.length),
       botsUsPerSec: Math.round(busy.botsUsPerSec),

@@ -86,14 +86,14 @@ describe("the load runner's --server-cpu", function () {
   });
 });
 
-describe("npm run bench's server CPU figures (tiny counts: 100 commands over 2 full battles, 12 idle clients for 2 s)", function () {
+describe("npm run bench's server CPU figures (tiny counts: 100 commands over 2 full battles, 12 idle clients for 2 s, 1 s after the joins)", function () {
   this.timeout(180_000);
   let json: any;
   let out: string;
 
   before(async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-cpu-")), "results.json");
-    const r = await runScript("bench/run.ts", ["--cpu-only", "--commands", "100", "--battles", "2", "--think-ms", "50", "--max-sec", "90", "--idle-clients", "12", "--idle-sec", "2", "--out", file], { timeoutMs: 170_000 });
+    const r = await runScript("bench/run.ts", ["--cpu-only", "--commands", "100", "--battles", "2", "--think-ms", "50", "--max-sec", "90", "--idle-clients", "12", "--idle-sec", "2", "--idle-settle-sec", "1", "--out", file], { timeoutMs: 170_000 });
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     out = r.out;
     json = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -116,6 +116,7 @@ describe("npm run bench's server CPU figures (tiny counts: 100 commands over 2 f
     const i = json.serverCpu.idleClient;
     assert.equal(i.clients, 12);
     assert.equal(i.battles, 2);
+    assert.equal(i.settleSec, 1);
     assert.ok(i.baselineServerUsPerSec > 0 && i.withClientsServerUsPerSec > 0, JSON.stringify(i));
     // the difference of two measured rates: its sign is noise at 12 clients, its presence is not
     assert.ok(Number.isFinite(i.serverUsPerClientPerSec), JSON.stringify(i));
