@@ -85,8 +85,11 @@ export async function playTurn(b: LargestBattle): Promise<void> {
   if (!active) throw new Error("no active ship");
   const npc = active.side === "npc";
   const crew = npc ? b.gm : b.players.find((p) => p.seat?.shipId === active.id)!;
-  const enemies = [...s.ships.values()].filter((x: any) => x.side !== active.side && !x.destroyed && !x.escaped).map((x: any) => x.id as string);
-  const target = enemies[(s.round * 3 + Number(active.id.slice(1))) % enemies.length]!;
+  const enemies = [...s.ships.values()].filter((x: any) => x.side !== active.side && !x.destroyed && !x.escaped);
+  // Undamaged enemies first: the dice decide what hits, and the battle must end up with every ship damaged.
+  const intact = enemies.filter((x: any) => x.condition === "intact");
+  const pool = (intact.length > 0 ? intact : enemies).map((x: any) => x.id as string);
+  const target = pool[(s.round * 3 + Number(active.id.slice(1))) % pool.length]!;
   const v = turnStamp(s);
   const send = (type: string, fields: Record<string, unknown>) =>
     npc ? crew.command("gm:act", { shipId: active.id, v, command: { type, ...fields } }) : crew.command(`space:${type}`, { ...fields, v });
@@ -128,10 +131,12 @@ export async function buildLargestBattle(create: () => ColyseusSDK, join: () => 
     }
   }
   // A last volley so that smart missiles are in flight whatever the dice did, and turns until a
-  // sensor lock holds: a lock lasts the round it was made in, each turn's attempt may fail, and
-  // after 10 rounds many ships' sensors are disabled, so this may take up to three more rounds.
+  // sensor lock holds and every ship is damaged: a lock lasts the round it was made in, each
+  // turn's attempt may fail, and after 10 rounds many ships' sensors are disabled; a ship the dice
+  // spared so far is every shooter's target (playTurn). This may take up to four more rounds.
   const held = () => [...b.gm.state.ships.values()].some((x: any) => x.lockedOn.length > 0);
-  for (let turns = 0; turns === 0 || (!held() && turns < 45); turns++) await playTurn(b);
+  const spared = () => [...b.gm.state.ships.values()].some((x: any) => x.condition === "intact");
+  for (let turns = 0; turns === 0 || ((!held() || spared()) && turns < 60); turns++) await playTurn(b);
   await inStep(b.all(), b.gm);
   const s = b.gm.state;
   assert.ok(s.round >= 10, `10 rounds played (round ${s.round})`);
