@@ -1,6 +1,8 @@
 // Colyseus' WebSocket transport with two guards of its own, through the hooks the class offers
 // its subclasses: every upgrade passes the connection caps first (src/server/capacity.ts), and
 // every WebSocket gets HANDSHAKE_TIMEOUT_SEC to finish its join handshake (src/server/join-deadline.ts).
+// It also records each WebSocket's TCP socket by session id, so a command's patch and reply can
+// leave in one write (src/server/write-coalescing.ts).
 import type http from "node:http";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type { Capacity } from "./capacity";

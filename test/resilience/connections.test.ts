@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/server/config";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { LIMITS, turnStamp } from "../../src/commands";
 import type { TestServer } from "../../harness/server";
-import { useServer } from "../support/use-server";
+import { useProxy, useServer } from "../support/use-server";
 
 
 /** A GM connected directly and a player connected through the network simulator. */
@@ -26,6 +26,23 @@ async function playerBehindProxy(server: TestServer, proxy: NetSim, extra: Recor
   return { gm, player, sdk, room: server.colyseus.getRoomById(gm.room.roomId) as unknown as BattleRoom };
 }
 
+/**
+ * How long the server takes to notice a dead link: the player's packets vanish (the proxy
+ * blackholes them, TCP stays open) until the GM sees the seat disconnected.
+ */
+async function msToNoticeDeadLink(server: TestServer, proxy: NetSim, timeoutMs: number): Promise<number> {
+  const { gm, player } = await playerBehindProxy(server, proxy);
+  player.room.reconnection.enabled = false;
+  const t0 = Date.now();
+  proxy.blackhole(true);
+  try {
+    await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, timeoutMs, "the dead connection detected");
+  } finally {
+    proxy.blackhole(false);
+  }
+  return Date.now() - t0;
+}
+
 /** Ends NPC turns until it is the player's ship's turn, and the player has seen that. */
 async function untilPlayersTurn(gm: SeatClient, player: SeatClient) {
   for (let i = 0; i < 20 && gm.state.activeShipId !== "p1"; i++) {
@@ -39,23 +56,17 @@ async function untilPlayersTurn(gm: SeatClient, player: SeatClient) {
 describe("connection resilience", function () {
   this.timeout(60_000);
   const server = useServer({ RECONNECT_GRACE_SEC: "3", PING_INTERVAL_MS: "500", PING_MAX_RETRIES: "2", HANDSHAKE_TIMEOUT_SEC: "2" });
-  let proxy: NetSim;
-  before(async () => {
-    proxy = await NetSim.start({ targetPort: server().port });
-  });
-  after(async () => {
-    await proxy.close();
-  });
+  const proxy = useProxy(server);
 
   it("reconnects a client cut mid-turn by itself, ending with state identical to the server and the other clients", async () => {
-    const { gm, player, room } = await playerBehindProxy(server(), proxy);
+    const { gm, player, room } = await playerBehindProxy(server(), proxy());
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await untilPlayersTurn(gm, player);
     const fired = await player.command("space:fire", { turretId: "t1", targetId: "n1", v: turnStamp(player.state) });
     assert.equal(fired.kind, "ack", JSON.stringify(fired));
     let reconnected = false;
     player.room.onReconnect(() => { reconnected = true; });
-    assert.ok(proxy.cutAll() >= 1); // the WebSocket, and the SDK's HTTP keep-alive connection if open
+    assert.ok(proxy().cutAll() >= 1); // the WebSocket, and the SDK's HTTP keep-alive connection if open
     // The battle moves on while the player is away.
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 5000, "the player marked disconnected");
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === true, 10_000, "the player back");
@@ -72,7 +83,7 @@ describe("connection resilience", function () {
   });
 
   it("answers a command re-sent after a reconnection with its original reply and applies it once", async () => {
-    const { gm, player, room } = await playerBehindProxy(server(), proxy);
+    const { gm, player, room } = await playerBehindProxy(server(), proxy());
     assert.equal((await gm.command("gm:start")).kind, "ack");
     await untilPlayersTurn(gm, player);
     const payload = { cid: "retry-fire-1", turretId: "t1", targetId: "n1", v: turnStamp(player.state) };
@@ -81,7 +92,7 @@ describe("connection resilience", function () {
     const after = JSON.stringify(room.engineState());
     // The GM may see the seat connected before the player's SDK has its new socket open: wait for the SDK too.
     const back = new Promise<void>((r) => player.room.onReconnect(() => r()));
-    proxy.cutAll();
+    proxy().cutAll();
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 5000, "the player marked disconnected");
     await gm.until((s) => s.crew.get(player.seat!.seatId).connected === true, 10_000, "the player back");
     await back;
@@ -96,12 +107,12 @@ describe("connection resilience", function () {
   it("gives a player who never comes back the default action and still finishes the battle", async function () {
     // Every one of the absent ship's turns waits out the shortest turn timeout the limits allow (10 s).
     this.timeout(240_000);
-    const { gm, player, room } = await playerBehindProxy(server(), proxy, { turnTimeoutSec: LIMITS.turnTimeoutSec.min, ships: [
+    const { gm, player, room } = await playerBehindProxy(server(), proxy(), { turnTimeoutSec: LIMITS.turnTimeoutSec.min, ships: [
       { side: "players", name: "Lost Cause", className: "scout" },
       { side: "npc", name: "Hunter", className: "systemDefenseBoat" },
     ] });
     player.room.reconnection.enabled = false;
-    proxy.cutAll();
+    proxy().cutAll();
     assert.equal((await gm.command("gm:start")).kind, "ack");
     // The GM keeps attacking; the absent player's turns time out.
     let done = false;
@@ -129,11 +140,11 @@ describe("connection resilience", function () {
   });
 
   it("refuses a reconnection after the grace window with a clear error, and the key still reclaims the seat", async () => {
-    const { gm, player, sdk } = await playerBehindProxy(server(), proxy);
+    const { gm, player, sdk } = await playerBehindProxy(server(), proxy());
     player.room.reconnection.enabled = false;
     const token = player.room.reconnectionToken;
     const seat = player.seat!;
-    proxy.cutAll();
+    proxy().cutAll();
     await gm.until((s) => s.crew.get(seat.seatId).connected === false, 5000, "the player marked disconnected");
     await new Promise((r) => setTimeout(r, 3500)); // RECONNECT_GRACE_SEC=3
     await assert.rejects(sdk.reconnect(token), (err: Error) => /reconnect|expired|not found|seat/i.test(err.message));
@@ -159,16 +170,7 @@ describe("connection resilience", function () {
   });
 
   it("detects a dead connection (packets vanish, TCP stays open) by heartbeat and frees it for reconnection", async () => {
-    const { gm, player } = await playerBehindProxy(server(), proxy);
-    player.room.reconnection.enabled = false;
-    const t0 = Date.now();
-    proxy.blackhole(true);
-    try {
-      await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 8000, "the dead connection detected");
-    } finally {
-      proxy.blackhole(false);
-    }
-    const detectedMs = Date.now() - t0;
+    const detectedMs = await msToNoticeDeadLink(server(), proxy(), 8000);
     assert.ok(detectedMs < 8000, `detected after ${detectedMs} ms`);
   });
 
@@ -203,25 +205,10 @@ describe("connection resilience", function () {
 describe("the default heartbeat (PING_INTERVAL_MS 5000, PING_MAX_RETRIES 1)", function () {
   this.timeout(40_000);
   const server = useServer();
-  let proxy: NetSim;
-  before(async () => {
-    proxy = await NetSim.start({ targetPort: server().port });
-  });
-  after(async () => {
-    await proxy.close();
-  });
+  const proxy = useProxy(server);
 
   it("notices a dead connection (packets vanish, TCP stays open) within 10 s", async () => {
-    const { gm, player } = await playerBehindProxy(server(), proxy);
-    player.room.reconnection.enabled = false;
-    const t0 = Date.now();
-    proxy.blackhole(true);
-    try {
-      await gm.until((s) => s.crew.get(player.seat!.seatId).connected === false, 20_000, "the dead connection detected");
-    } finally {
-      proxy.blackhole(false);
-    }
-    const detectedMs = Date.now() - t0;
+    const detectedMs = await msToNoticeDeadLink(server(), proxy(), 20_000);
     // 10 s at most by the heartbeat's arithmetic; the margin is for timers firing late on a loaded machine
     assert.ok(detectedMs <= 11_500, `detected after ${detectedMs} ms`);
   });

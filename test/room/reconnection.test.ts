@@ -3,25 +3,19 @@ import { ColyseusSDK } from "@colyseus/sdk";
 import { NetSim } from "../../harness/netsim";
 import { SeatClient } from "../../harness/seat-client";
 import { ALL_ROLES, twoShipOptions } from "../../harness/battles";
-import { useServer } from "../support/use-server";
+import { useProxy, useServer } from "../support/use-server";
 
 describe("reconnection", function () {
   this.timeout(30_000);
   const server = useServer();
-  let proxy: NetSim;
-  before(async () => {
-    proxy = await NetSim.start({ targetPort: server().port });
-  });
-  after(async () => {
-    await proxy.close();
-  });
+  const proxy = useProxy(server);
 
   it("brings a dropped client back into its seat by itself, marked disconnected meanwhile", async () => {
     const gm = new SeatClient(await server().sdk().create("battle", twoShipOptions()), "gm");
     await gm.seated();
     // The player reaches the server through a TCP proxy, whose cut is an abrupt network loss
     // (the socket dies without a close handshake) whatever WebSocket the SDK runs on.
-    const sdk = new ColyseusSDK(`ws://127.0.0.1:${proxy.port}`);
+    const sdk = new ColyseusSDK(`ws://127.0.0.1:${proxy().port}`);
     const player = new SeatClient(await sdk.joinById(gm.room.roomId, { name: "Player", shipId: "p1", positions: ALL_ROLES }), "player");
     await player.seated();
     await gm.until((s) => s.crew.size === 2, 5000, "two seats");
@@ -30,7 +24,7 @@ describe("reconnection", function () {
     player.room.reconnection.minUptime = 0;
     let reconnected = false;
     player.room.onReconnect(() => { reconnected = true; });
-    assert.ok(proxy.cutAll() >= 1);
+    assert.ok(proxy().cutAll() >= 1);
     await gm.until((s) => s.crew.get(seatId).connected === false, 5000, "the seat marked disconnected");
     await gm.until((s) => s.crew.get(seatId).connected === true, 10000, "the seat marked connected again");
     // The GM may see the seat connected before the player's SDK has handled its own rejoin reply.
