@@ -4,6 +4,7 @@
 //
 //   npm run bench [-- --persist disk|redis|off] [--engine] [--cpu-only | --skip-cpu]
 //                 [--commands N] [--battles N] [--think-ms MS] [--max-sec S] [--idle-clients N] [--idle-sec S] [--idle-settle-sec S]
+//                 [--server-env NAME=VALUE ...]
 //                 [--server-cpu LIST | --no-pin] [--out FILE]
 import "../src/server/polyfills";
 import fs from "node:fs";
@@ -185,7 +186,20 @@ function serverCpuOptions(): ServerCpuOptions {
     // planPinning refuses a core that does not exist now rather than after the other parts
     serverCores: cores !== undefined ? planPinning(parseCoreList(cores)).server : undefined,
     noPin: process.argv.includes("--no-pin"),
+    serverEnv: serverEnv(),
   };
+}
+
+/** `--server-env NAME=VALUE`, repeatable: a server setting (src/server/config.ts) for the measured servers. */
+function serverEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  process.argv.forEach((a, i) => {
+    if (a !== "--server-env") return;
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(process.argv[i + 1] ?? "");
+    if (!m) throw new Error("--server-env takes NAME=VALUE (a server setting, e.g. PING_INTERVAL_MS=1000)");
+    env[m[1]!] = m[2]!;
+  });
+  return env;
 }
 
 function serverCpuReport(c: ServerCpuResult): string[] {
@@ -193,7 +207,7 @@ function serverCpuReport(c: ServerCpuResult): string[] {
   const i = c.idleClient;
   const pin = c.pinning ? `server on core ${c.pinning.server.join(",")}, bots on ${c.pinning.bots.join(",")} (taskset)` : c.pinningNote ?? "not pinned";
   return [
-    `Server CPU (server process's own process.cpuUsage(); ${pin}; load average ${c.loadAverage.join(" ")}):`,
+    `Server CPU (server process's own process.cpuUsage(); ${pin}; load average ${c.loadAverage.join(" ")}${Object.keys(c.serverEnv).length ? `; server settings ${Object.entries(c.serverEnv).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}):`,
     "",
     "| figure | server | load generator (beside it) |",
     "|---|---|---|",

@@ -38,6 +38,8 @@ export interface ServerCpuOptions {
   serverCores?: number[];
   /** Do not pin at all. */
   noPin?: boolean;
+  /** Settings for the server processes of both phases (`--server-env PING_INTERVAL_MS=1000`), as environment variables. */
+  serverEnv?: Record<string, string>;
 }
 
 export const DEFAULT_SERVER_CPU: ServerCpuOptions = { commands: 10_000, battles: 50, thinkMs: 250, maxSec: 180, idleClients: 600, idleSec: 30, idleSettleSec: 45 };
@@ -46,6 +48,8 @@ export interface ServerCpuResult {
   /** Cores used (taskset), or null when not pinned (and why). */
   pinning: Pinning | null;
   pinningNote?: string;
+  /** Server settings this run changed from their defaults (`--server-env`). */
+  serverEnv: Record<string, string>;
   loadAverage: number[];
   perCommand: {
     battles: number; clientsPerBattle: number; shipsPerBattle: number; thinkMs: number; durableLog: "disk";
@@ -86,7 +90,7 @@ async function commandPhase(o: ServerCpuOptions, pinning: Pinning | null): Promi
     const plan = { ...DEFAULT_PLAN, thinkMs: o.thinkMs };
     const r = await runLoadtest({
       name: "bench-server-cpu", battles: o.battles, plan, durationSec: o.maxSec, stopAfterAcked: o.commands,
-      serverCpus: pinning?.server, progress: false, outDir,
+      serverCpus: pinning?.server, progress: false, outDir, serverEnv: o.serverEnv ?? {},
     });
     if (r.server.crashed) throw new Error(`the server crashed:\n${r.server.crash?.tail.join("\n")}`);
     const c = r.cpuPerCommand;
@@ -120,7 +124,7 @@ async function idleBattle(endpoint: string, n: number): Promise<SeatClient[]> {
 }
 
 async function idlePhase(o: ServerCpuOptions, pinning: Pinning | null): Promise<ServerCpuResult["idleClient"]> {
-  const server = await startServerProcess({ port: await freePort(), cores: pinning?.server, env: { LOG_LEVEL: "error" } });
+  const server = await startServerProcess({ port: await freePort(), cores: pinning?.server, env: { LOG_LEVEL: "error", ...o.serverEnv } });
   const clients: SeatClient[] = [];
   try {
     // server CPU per second over `idleSec` from now (and this process's, the bots')
@@ -170,5 +174,5 @@ export async function benchServerCpu(o: ServerCpuOptions): Promise<ServerCpuResu
   if (pinning) pinThisProcess(pinning.bots);
   const perCommand = await commandPhase(o, pinning);
   const idleClient = await idlePhase(o, pinning);
-  return { pinning, ...(note ? { pinningNote: note } : {}), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), perCommand, idleClient };
+  return { pinning, ...(note ? { pinningNote: note } : {}), serverEnv: o.serverEnv ?? {}, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), perCommand, idleClient };
 }

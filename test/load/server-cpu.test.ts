@@ -93,7 +93,7 @@ describe("npm run bench's server CPU figures (tiny counts: 100 commands over 2 f
 
   before(async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-cpu-")), "results.json");
-    const r = await runScript("bench/run.ts", ["--cpu-only", "--commands", "100", "--battles", "2", "--think-ms", "50", "--max-sec", "90", "--idle-clients", "12", "--idle-sec", "2", "--idle-settle-sec", "1", "--out", file], { timeoutMs: 170_000 });
+    const r = await runScript("bench/run.ts", ["--cpu-only", "--commands", "100", "--battles", "2", "--think-ms", "50", "--max-sec", "90", "--idle-clients", "12", "--idle-sec", "2", "--idle-settle-sec", "1", "--server-env", "PING_INTERVAL_MS=4000", "--out", file], { timeoutMs: 170_000 });
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     out = r.out;
     json = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -117,6 +117,8 @@ describe("npm run bench's server CPU figures (tiny counts: 100 commands over 2 f
     assert.equal(i.clients, 12);
     assert.equal(i.battles, 2);
     assert.equal(i.settleSec, 1);
+    assert.deepEqual(json.serverCpu.serverEnv, { PING_INTERVAL_MS: "4000" });
+    assert.match(out, /server settings PING_INTERVAL_MS=4000/);
     assert.ok(i.baselineServerUsPerSec > 0 && i.withClientsServerUsPerSec > 0, JSON.stringify(i));
     // the difference of two measured rates: its sign is noise at 12 clients, its presence is not
     assert.ok(Number.isFinite(i.serverUsPerClientPerSec), JSON.stringify(i));
