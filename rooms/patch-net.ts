@@ -2,8 +2,8 @@
 // command's publish, `patchSoon` for seats coming and going); a change that nothing pushed would
 // wait for this net, every PATCH_RATE_MS. Colyseus would give each room its own patch interval:
 // one event-loop wake-up per room per interval, and a wake-up is what an idle room costs here
-// (measured, 100 idle battles at 1 s: 6 ms of CPU a second, ~60 µs a wake-up on these VMs, the
-// check itself ~1 µs). So one timer per process walks every room; a room without changes costs
+// (measured, 100 idle battles at 1 s: 6 ms of CPU a second, ≈ 60 µs per battle per second, the
+// check itself ~1 µs; docs/performance.md, "Second pass"). So one timer per process walks every room; a room without changes costs
 // the serializer's check.
 import { logger } from "../src/server/logger";
 

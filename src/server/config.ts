@@ -21,8 +21,8 @@ const baseSchema = z.object({
   /**
    * WebSocket heartbeat: a connection missing PING_MAX_RETRIES pings in a row is closed. Defaults:
    * a dead link is noticed within 10 s (5 s × (1 + 1)); a ping and its pong cost the server
-   * ~23 µs per client (measured), so every 5 s rather than 3 s is 4.6 µs per idle client per second,
-   * not 7.7 (docs/performance.md).
+   * ~23 µs per client (`npm run bench -- --cpu-only --server-env PING_INTERVAL_MS=1000`), so every
+   * 5 s rather than 3 s is 4.6 µs per idle client per second, not 7.7 (docs/performance.md).
    */
   PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   PING_MAX_RETRIES: z.coerce.number().int().min(1).max(10).default(1),

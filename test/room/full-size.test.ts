@@ -11,6 +11,8 @@ import { scrape, value } from "../observability/scrape";
 import { WIRE_STATE_BUDGET_BYTES } from "../../schema/wire-budget";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { useServer } from "../support/use-server";
+import { countWrites } from "../support/socket-writes";
+import { socketOf } from "../../src/server/write-coalescing";
 
 const ADMIN_PASSWORD = "inspect-password-1234";
 
@@ -123,6 +125,22 @@ describe("the largest battle: every join path decodes the GM's state", function 
     assert.equal(Object.keys(body.state.ships).length, 15);
     assert.equal(body.state.log.length, b.gm.state.log.length);
     assert.equal(body.state.chat.length, b.gm.state.chat.length);
+  });
+
+  it("sends a command's patch and its ack to the sender in one write, at this size too", async () => {
+    const socket = socketOf(b.gm.room.sessionId);
+    assert.ok(socket, "the transport recorded the GM's socket");
+    const spy = countWrites(socket!);
+    try {
+      const reply = await b.gm.command("chat", { text: "one write at full size" });
+      assert.equal(reply.kind, "ack", JSON.stringify(reply));
+    } finally {
+      spy.restore();
+    }
+    assert.equal(spy.counts.write, 0, JSON.stringify(spy.counts));
+    assert.equal(spy.counts.writev, 1, JSON.stringify(spy.counts));
+    assert.ok(spy.counts.chunksInWritev >= 2, JSON.stringify(spy.counts));
+    await inStep(b.all(), b.gm);
   });
 
   it("never overflowed a full-state buffer (no error log, metric at 0)", async () => {

@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
-import type { Socket } from "node:net";
 import { gmAndPlayer } from "../../harness/battles";
 import { socketOf } from "../../src/server/write-coalescing";
 import { useServer } from "../support/use-server";
-
-/** Counts the writes a socket hands to the kernel: one `_write` per lone chunk, one `_writev` per corked batch. */
-function countWrites(socket: Socket) {
-  const counts = { write: 0, writev: 0, chunksInWritev: 0 };
-  const s = socket as unknown as { _write: (...a: unknown[]) => void; _writev: (chunks: unknown[], cb: unknown) => void };
-  const write = s._write;
-  const writev = s._writev;
-  s._write = function (this: unknown, ...a: unknown[]) { counts.write++; return write.apply(this, a); };
-  s._writev = function (this: unknown, chunks: unknown[], cb: unknown) { counts.writev++; counts.chunksInWritev += chunks.length; return writev.call(this, chunks, cb); };
-  return { counts, restore: () => { s._write = write; s._writev = writev; } };
-}
+import { countWrites } from "../support/socket-writes";
 
 describe("a command's patch and its reply leave the server in one write", function () {
   this.timeout(20_000);
