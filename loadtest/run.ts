@@ -8,6 +8,7 @@
 //   npm run loadtest -- --battles 100 --processes 2 --redis     two processes on one real Redis
 //   npm run loadtest -- --battles 50 --server-cpu 0 --bot-workers 2   server on core 0, bots on the rest
 //   npm run loadtest -- --battles 50 --server-cpu 0 --decode-sample 0.1   only 1 battle in 10 decodes at every client
+//   npm run loadtest -- --battles 50 --server-cpu 0 --server-node-args=--single-threaded-gc   flags for the server process
 //
 // Writes loadtest/results/<name>.{json,md,svg}. Exit 0 when the pass criteria held, 1 otherwise,
 // 2 on bad arguments. The server child is always killed on exit.
@@ -50,13 +51,17 @@ const USAGE = `usage: npm run loadtest -- [options]
                          the runner, its bot workers and redis-server to every other core; refused
                          where taskset is missing, a core does not exist or no core is left for the bots.
                          The report gives server CPU per acked command (and the bots' beside it)
+  --heap-every S         every S seconds, each server's live heap after a forced full GC (the soak's flat-heap
+                         check; each sample pauses the server for the collection); 0 = never (default)
+  --server-node-args=F   Node/V8 flags for the server process(es), comma-separated (e.g.
+                         --server-node-args=--single-threaded-gc,--max-semi-space-size=32)
   --decode-sample F      fraction of battles (0 < F <= 1, default 1) whose every client decodes the state with the
                          SDK; in the others only the GM decodes and the players receive and count every frame
                          undecoded, deciding from their GM's state (a cheaper load generator; see docs/performance.md)`;
 
 type Args = Record<string, string | true>;
 
-function parseArgs(argv: string[]): Args {
+export function parseArgs(argv: string[]): Args {
   const out: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -72,9 +77,12 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
+/** One Node/V8 flag, optionally with a plain value: nothing a shell or a second argument could hide in. */
+const NODE_FLAG = /^--[a-z][a-z0-9-]*(=[A-Za-z0-9_.:-]+)?$/;
+
 const KNOWN = new Set(["battles", "players", "npc", "duration", "think-ms", "ruleset", "player-ships", "npc-ships", "max-rounds", "latency", "jitter", "loss",
   "name", "port", "grace", "join-concurrency", "fail-on-loss", "fail-on-join-failure", "max-p99", "cpu-prof", "capacity", "capacity-p99", "quiet",
-  "processes", "redis", "bot-workers", "help", "turn-timeout", "server-cpu", "decode-sample"]);
+  "processes", "redis", "bot-workers", "help", "turn-timeout", "server-cpu", "decode-sample", "server-node-args", "heap-every"]);
 
 function num(a: Args, key: string, def: number, min: number, max: number): number {
   const v = a[key];
@@ -120,6 +128,7 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
     maxP99Ms: a["max-p99"] !== undefined ? num(a, "max-p99", 0, 0, 1e7) : undefined,
   };
   if (a.port !== undefined) run.port = num(a, "port", 0, 1, 65535);
+  run.heapEverySec = num(a, "heap-every", 0, 0, 3600);
   run.decodeSample = num(a, "decode-sample", 1, 0, 1);
   if (run.decodeSample === 0) throw new UsageError("--decode-sample must be a fraction in 0..1, above 0 (table 1 always decodes)");
   run.processes = num(a, "processes", 1, 1, 16);
@@ -128,6 +137,11 @@ export function optionsFromArgs(a: Args): { run: Partial<RunOptions> & { plan: B
   if (a["server-cpu"] !== undefined) {
     if (a["server-cpu"] === true) throw new UsageError("--server-cpu takes a core list (e.g. 0 or 0,1)");
     run.serverCpus = parseCoreList(a["server-cpu"]);
+  }
+  if (a["server-node-args"] !== undefined) {
+    const flags = typeof a["server-node-args"] === "string" ? a["server-node-args"].split(",") : [];
+    if (!flags.length || flags.some((f) => !NODE_FLAG.test(f))) throw new UsageError("--server-node-args takes Node/V8 flags, comma-separated, after an = (e.g. --server-node-args=--single-threaded-gc)");
+    run.serverNodeArgs = flags;
   }
   if (run.processes > 1 && (run.latencyMs! > 0 || run.jitterMs! > 0 || run.lossPct! > 0)) throw new UsageError("--latency/--jitter/--loss route through one proxy in front of one process: use them without --processes");
   const capacity = typeof a.capacity === "string" ? a.capacity.split(",").map((s) => Number(s)) : undefined;

@@ -47,10 +47,22 @@ export function commandLine(r: RunResult): string {
   if (c.serverCpus) parts.push(`--server-cpu ${c.serverCpus.join(",")}`);
   if (c.botWorkers > 1) parts.push(`--bot-workers ${c.botWorkers}`);
   if (c.decodeSample < 1) parts.push(`--decode-sample ${c.decodeSample}`);
+  if (c.heapEverySec) parts.push(`--heap-every ${c.heapEverySec}`);
+  if (c.serverNodeArgs?.length) parts.push(`--server-node-args=${c.serverNodeArgs.join(",")}`);
   if (c.processes > 1) parts.push(`--processes ${c.processes}`);
   else if (c.redis) parts.push("--redis");
   parts.push(`--name ${r.name}`);
   return parts.join(" ");
+}
+
+/** The soak's flat-heap figure: live heap after forced GCs, and its growth once the first quarter is past. */
+export function heapLine(h: NonNullable<RunResult["server"]["heap"]>): string {
+  const xs = h.samples;
+  if (!xs.length) return "Live heap after GC: no sample was taken (the run was shorter than the interval).";
+  return `Live heap after a forced full GC (${xs.length} samples, every ${xs.length > 1 ? Math.round((xs.at(-1)!.t - xs[0]!.t) / (xs.length - 1)) : "–"} s): `
+    + `${xs[0]!.heapMb.toFixed(1)} MB at ${xs[0]!.t.toFixed(0)} s (${xs[0]!.rooms} rooms, ${xs[0]!.clients} clients), min ${Math.min(...xs.map((x) => x.heapMb)).toFixed(1)}, `
+    + `max ${Math.max(...xs.map((x) => x.heapMb)).toFixed(1)}, last ${xs.at(-1)!.heapMb.toFixed(1)} MB at ${xs.at(-1)!.t.toFixed(0)} s (${xs.at(-1)!.rooms} rooms, ${xs.at(-1)!.clients} clients); `
+    + `after the first quarter: slope **${h.growth.slopePerMin.toFixed(3)} MB/min** over ${h.growth.n} samples (${h.growth.first.toFixed(1)} → ${h.growth.last.toFixed(1)} MB, first and last tenth).`;
 }
 
 export function markdown(r: RunResult, svgName: string): string {
@@ -105,6 +117,7 @@ export function markdown(r: RunResult, svgName: string): string {
         ]
       : []),
     ...(r.cpuPerCommand ? [cpuPerCommandLine(r.cpuPerCommand), ``] : []),
+    ...(r.server.heap ? [heapLine(r.server.heap), ``] : []),
     `CPU % is of one core (100 % = one core busy). Battles: ${r.battles.created} created, ${r.battles.started} started, ${r.battles.ended} ended (${r.battles.endedByGm} ended by the GM after ${c.plan.maxRounds} rounds). Peak clients: ${r.clients.peak}.`,
     ``,
     `## Errors`,

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { Metrics } from "./metrics";
+import { linearGrowth, type Growth } from "./growth";
 import { DEFAULT_PLAN, shipsFor, type BattlePlan } from "./plan";
 import { decodingTables } from "./decode-sample";
 import { localFleet, workerFleet, type Fleet } from "./fleet";
@@ -37,6 +38,14 @@ export interface RunOptions {
   progress: boolean;
   /** Run the server with --cpu-prof (profile written to loadtest/results/<name>.cpuprofile/). */
   cpuProf: boolean;
+  /**
+   * Every this many seconds (0: never), the live heap of each server after a forced full GC, over the
+   * memory probe's IPC channel (harness/memory-probe.ts): the soak's flat-heap check. Each sample
+   * stops the server for the collection, so keep it to a minute or more in a run whose latency counts.
+   */
+  heapEverySec: number;
+  /** Node/V8 flags for the server process(es) (`--server-node-args=--single-threaded-gc`), recorded in the report. */
+  serverNodeArgs: string[];
   /** Extra server environment (e.g. PATCH_RATE_MS). */
   serverEnv: Record<string, string>;
   failOnLoss: boolean;
@@ -80,7 +89,7 @@ export interface CpuPerCommand {
 
 export const DEFAULT_RUN: RunOptions = {
   name: "loadtest", battles: 10, plan: DEFAULT_PLAN, durationSec: 60, graceSec: 5, processes: 1, redis: false, botWorkers: 1,
-  decodeSample: 1, latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, serverEnv: {},
+  decodeSample: 1, latencyMs: 0, jitterMs: 0, lossPct: 0, joinConcurrency: 16, progress: true, cpuProf: false, heapEverySec: 0, serverNodeArgs: [], serverEnv: {},
   failOnLoss: false, failOnJoinFailure: false, outDir: path.join(ROOT, "loadtest", "results"),
 };
 
@@ -92,6 +101,8 @@ export interface Sample {
   perProcess: { cpuPct: number; rssMb: number }[];
   bytesInPerSec: number; bytesOutPerSec: number;
 }
+
+export interface HeapSample { t: number; heapMb: number; externalMb: number; rooms: number; clients: number }
 
 export interface ProcessFigures { port: number; cpuPctMean: number; cpuPctMax: number; rssMbStart: number; rssMbEnd: number; rssMbMax: number; crashed: boolean }
 
@@ -125,6 +136,8 @@ export interface RunResult {
   server: {
     crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; cpuPctMean: number; cpuPctMax: number; rssMbStart: number; rssMbEnd: number; rssMbMax: number;
     processes: ProcessFigures[];
+    /** With `heapEverySec`: the live heap after GC (summed over processes), and its growth after the first quarter of the run. */
+    heap?: { samples: HeapSample[]; growth: Growth };
   };
   runner: { cpuPctMean: number; lagP99MaxMs: number };
   /** Undefined when the ramp never completed before the stop. */
@@ -155,6 +168,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
   let fleet: Fleet | undefined;
   const timeline: Sample[] = [];
   let ticker: NodeJS.Timeout | undefined;
+  let heapTicker: NodeJS.Timeout | undefined;
+  const heapSamples: HeapSample[] = [];
   let peakClients = 0;
   let rampSec: number | null = null;
 
@@ -164,7 +179,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       pinThisProcess(pinning.bots);
       say(`pinned: server(s) on core ${pinning.server.join(",")}, load generator and redis-server on ${pinning.bots.join(",")}`);
     }
-    const nodeArgs: string[] = [];
+    const nodeArgs: string[] = [...opts.serverNodeArgs];
     if (opts.cpuProf) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.outDir, `${opts.name}.cpuprofile`)}`);
     if (opts.redis) {
       // Battles keep their durable logs in Redis: AOF with appendfsync always, as in production.
@@ -177,7 +192,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       if (redis) Object.assign(env, { REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}` });
       say(`starting server ${i + 1}/${opts.processes} on 127.0.0.1:${port}…`);
       const logFile = path.join(opts.outDir, `${opts.name}.server${opts.processes > 1 ? `-${i + 1}` : ""}.log`);
-      servers.push(await startServerProcess({ port, env, nodeArgs, logFile, cores: pinning?.server }));
+      servers.push(await startServerProcess({ port, env, nodeArgs, logFile, cores: pinning?.server, memoryProbe: opts.heapEverySec > 0 }));
     }
     // Several processes: each new client enters through the next process, so GM and players of
     // one battle usually enter through different processes and the matchmaker must route them.
@@ -229,6 +244,21 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
       cpuStart = await cpuMark();
     });
 
+    // One sample at a time: a collection of a large heap can outlast a short interval.
+    let heapBusy = false;
+    heapTicker = opts.heapEverySec > 0 ? setInterval(() => {
+      if (heapBusy || anyCrashed()) return;
+      heapBusy = true;
+      const t = round2((performance.now() - t0) / 1000);
+      Promise.all(servers.map((p) => p.memory({ gc: true, timeoutMs: 60_000 })))
+        .then((ms) => heapSamples.push({
+          t, heapMb: round2(ms.reduce((a, m) => a + m.heapUsed, 0) / 2 ** 20), externalMb: round2(ms.reduce((a, m) => a + m.external, 0) / 2 ** 20),
+          rooms: ms.reduce((a, m) => a + m.rooms, 0), clients: ms.reduce((a, m) => a + m.clients, 0),
+        }))
+        .catch(() => undefined)
+        .finally(() => { heapBusy = false; });
+    }, opts.heapEverySec * 1000) : undefined;
+
     ticker = setInterval(() => {
       const now = performance.now();
       const dt = (now - lastTick) / 1000;
@@ -273,6 +303,8 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     const lost = bots.outstanding();
     clearInterval(ticker);
     ticker = undefined;
+    clearInterval(heapTicker);
+    heapTicker = undefined;
     const metrics = await bots.finish();
     fleet = undefined;
 
@@ -289,9 +321,11 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
 
     return finish(opts, {
       startedAt, durationSec, rampSec, metrics, timeline, lost, crashed, crash, peakClients, netsimStats, processes, cpuPerCommand,
+      heapSamples: opts.heapEverySec > 0 ? heapSamples : undefined,
     });
   } finally {
     if (ticker) clearInterval(ticker);
+    if (heapTicker) clearInterval(heapTicker);
     if (fleet) await fleet.finish().catch(() => undefined);
     await proxy?.close().catch(() => undefined);
     await Promise.all(servers.map((p) => p.stop().catch(() => undefined)));
@@ -324,7 +358,7 @@ function processFigures(p: ServerProcess, tl: Sample[], i: number): ProcessFigur
 
 function finish(
   opts: RunOptions,
-  r: { startedAt: string; durationSec: number; rampSec: number | null; metrics: Metrics; timeline: Sample[]; lost: number; crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; peakClients: number; netsimStats?: Record<string, number>; processes: ProcessFigures[]; cpuPerCommand?: CpuPerCommand },
+  r: { startedAt: string; durationSec: number; rampSec: number | null; metrics: Metrics; timeline: Sample[]; lost: number; crashed: boolean; crash?: { code: number | null; signal: string | null; tail: string[] }; peakClients: number; netsimStats?: Record<string, number>; processes: ProcessFigures[]; cpuPerCommand?: CpuPerCommand; heapSamples?: HeapSample[] },
 ): RunResult {
   const m = r.metrics;
   const { ships, seatedPlayers, oneVsOne } = shipsFor(opts.plan);
@@ -365,6 +399,7 @@ function finish(
       cpuPctMean: round2(mean(steady.map((s) => s.serverCpuPct))), cpuPctMax: round2(Math.max(0, ...steady.map((s) => s.serverCpuPct))),
       rssMbStart: steady[0]?.serverRssMb ?? 0, rssMbEnd: steady.at(-1)?.serverRssMb ?? 0, rssMbMax: Math.max(0, ...steady.map((s) => s.serverRssMb)),
       processes: r.processes,
+      ...(r.heapSamples ? { heap: { samples: r.heapSamples, growth: linearGrowth(r.heapSamples.filter((h) => h.t >= r.durationSec / 4).map((h) => ({ t: h.t, y: h.heapMb }))) } } : {}),
     },
     runner: { cpuPctMean: round2(mean(tl.map((s) => s.runnerCpuPct))), lagP99MaxMs: Math.max(0, ...tl.map((s) => s.runnerLagP99Ms)) },
     cpuPerCommand: r.cpuPerCommand,

@@ -34,6 +34,24 @@ export function replayWithDice(setup: BattleSetup, seed: number | string, log: r
   return { battle, dice };
 }
 
+/**
+ * Every log entry the commands made, in order: what they made live, since the rules are
+ * deterministic (a restore relies on the same). The battle host keeps no copy of its full log; it
+ * rebuilds it here when the GM exports it.
+ */
+export function replayLog(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): LogEntry[] {
+  const battle = createBattle(setup);
+  const dice = createDice(seed);
+  const commands: ReplayStep[] = [];
+  const history = createHistory(setup, seed, commands);
+  const entries: LogEntry[] = [];
+  log.forEach((step, i) => {
+    for (const e of replayStep(battle, dice, step, i, history)) entries.push(e);
+    commands.push(step);
+  });
+  return entries;
+}
+
 export function replay(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): Battle {
   return replayWithDice(setup, seed, log).battle;
 }

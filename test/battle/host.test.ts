@@ -8,6 +8,7 @@ import { CredentialGuard } from "../../src/server/credential-guard";
 import { loadConfig } from "../../src/server/config";
 import type { BattleMeta, BattleSnapshot, BattleStore, LogRecord, StoredBattle } from "../../src/server/persistence/types";
 import { turnStamp, type AckReply, type ErrorReply } from "../../src/commands";
+import { volley } from "../../harness/volley";
 
 /** A battle store in memory whose appends stay pending until the test releases them. */
 class HeldStore implements BattleStore {
@@ -141,6 +142,36 @@ describe("battle host (no sockets)", () => {
     assert.equal(acks.length, 2, "both sends answered");
     assert.deepEqual(acks[0], acks[1], "with the same ack");
     assert.deepEqual(out.errors(), [], "and no refusal");
+  });
+
+  it("exports the full combat log the commands made live, rebuilt by replay, an undo included", async () => {
+    const { host, out } = await battleWithCrew();
+    host.receive(GM, "gm:start", { cid: "s" });
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 16 && host.battle.phase === "combat"; i++) {
+      const active = host.battle.order[host.battle.turnIndex]!;
+      const shot = volley(host.battle, active).find((c) => c.type === "fire");
+      const v = turnStamp(host.battle);
+      if (host.battle.ships[active]!.side === "npc") {
+        const { shipId: _, ...command } = shot ?? { shipId: active, type: "endTurn" as const };
+        host.receive(GM, "gm:act", { cid: `a${i}`, shipId: active, command: shot && i % 2 === 0 ? command : { type: "endTurn" }, v });
+      } else if (shot && i % 2 === 0) {
+        host.receive(PLAYER, "space:fire", { cid: `p${i}`, turretId: shot.turretId, targetId: shot.targetId, v });
+      } else host.receive(PLAYER, "space:endTurn", { cid: `p${i}`, v });
+      await new Promise((r) => setImmediate(r));
+      if (i === 4) {
+        host.receive(GM, "gm:undo", { cid: "u" });
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    assert.deepEqual(out.errors(), [], "every command was accepted");
+    const live = out.published.flatMap((c) => c.events);
+    assert.ok(live.some((e) => e.dice.length > 0), "shots rolled dice");
+    assert.ok(live.some((e) => e.action === "undo"), "the undo is in the log");
+    assert.deepEqual(host.fullLog, live);
+    const exported = host.exportLog(host.seats.gm!.key);
+    assert.ok(exported.ok);
+    assert.deepEqual(exported.log, live, "the GM's export");
   });
 
   it("restores a stored battle to the same state, chat and reply memory", async () => {

@@ -17,12 +17,22 @@ describe("load smoke: 10 battles x (GM + 5 players) x 10 NPC ships for 30 s", fu
     r = await runLoadtest({
       name: "ci-smoke", battles: 10, durationSec: 30, graceSec: 5, progress: false, outDir,
       plan: { players: 5, npc: 10, thinkMs: 250 },
-      failOnLoss: true, failOnJoinFailure: true,
+      failOnLoss: true, failOnJoinFailure: true, heapEverySec: 10,
     });
   });
 
   it("keeps the server alive", () => {
     assert.equal(r.server.crashed, false, `server crashed: ${JSON.stringify(r.server.crash)}`);
+  });
+
+  it("samples the server's live heap after a forced GC every 10 s (the soak's flat-heap check), with the rooms and clients it held", () => {
+    const samples = r.server.heap?.samples ?? [];
+    assert.ok(samples.length >= 2, `heap samples: ${JSON.stringify(samples)}`);
+    for (const h of samples) {
+      assert.ok(h.heapMb > 5 && h.heapMb < 2048, `a plausible heap: ${JSON.stringify(h)}`);
+      assert.ok(h.rooms >= 10 && h.clients >= 60, `taken while the 10 battles were on: ${JSON.stringify(h)}`);
+    }
+    assert.equal(r.server.heap!.growth.n, samples.filter((h) => h.t >= r.durationSec / 4).length);
   });
 
   it("seats every GM and player", () => {

@@ -1,0 +1,31 @@
+// bench/floor.ts, run as the user runs it (a child process: it pins the process it runs in), with
+// tiny counts: each floor server starts, its battles play, and the JSON holds a figure per layer.
+// Asserts what was measured, never how fast.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("the floor benchmark (bench/floor.ts)", function () {
+  this.timeout(120_000);
+
+  it("measures each layer's server CPU per command and writes it as JSON", async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "floor-")), "floor.json");
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "bench/floor.ts", "--battles", "2", "--sec", "5", "--warm-sec", "1", "--idle-sec", "1", "--out", out],
+        { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+      child.once("exit", resolve);
+    });
+    assert.equal(code, 0);
+    const report = JSON.parse(fs.readFileSync(out, "utf8")) as { rows: { layer: string; commands: number; serverUsPerCommand: number; serverIdleUsPerSec: number }[] };
+    assert.deepEqual(report.rows.map((r) => r.layer), ["ws", "colyseus", "colyseus-views"]);
+    for (const row of report.rows) {
+      // 2 battles, one command per 250 ms ±50 % each, 5 s: about 40 commands
+      assert.ok(row.commands >= 10, `${row.layer}: ${row.commands} commands`);
+      assert.ok(row.serverUsPerCommand > 0 && row.serverIdleUsPerSec > 0, JSON.stringify(row));
+    }
+  });
+});
