@@ -25,7 +25,8 @@ describe("the floor benchmark (bench/floor.ts)", function () {
     for (const row of report.rows) {
       // 2 battles, one command per 250 ms ±50 % each, 5 s: about 40 commands
       assert.ok(row.commands >= 10, `${row.layer}: ${row.commands} commands`);
-      assert.ok(row.serverUsPerCommand > 0 && row.serverIdleUsPerSec > 0, JSON.stringify(row));
+      // CPU comes from /proc in 10-ms ticks: a 1-s idle window may read 0, a window with commands may not
+      assert.ok(row.serverUsPerCommand > 0 && row.serverIdleUsPerSec >= 0, JSON.stringify(row));
     }
   });
 });
