@@ -20,15 +20,19 @@ export function replayStep(battle: Battle, dice: Dice, step: ReplayStep, index: 
   return r.events;
 }
 
-/** Replays accepted commands; throws BattleSetupError("replayDiverged") if one is now rejected. */
-export function replayWithDice(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): { battle: Battle; dice: SeededDice } {
+/**
+ * Replays accepted commands; throws BattleSetupError("replayDiverged") if one is now rejected.
+ * `onEntries` gets each command's log entries as they are made again.
+ */
+export function replayWithDice(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[], onEntries?: (entries: LogEntry[]) => void): { battle: Battle; dice: SeededDice } {
   const battle = createBattle(setup);
   const dice = createDice(seed);
   // Undos in the log take back what they took back live: the history is rebuilt as it goes.
   const commands: ReplayStep[] = [];
   const history = createHistory(setup, seed, commands);
   log.forEach((step, i) => {
-    replayStep(battle, dice, step, i, history);
+    const entries = replayStep(battle, dice, step, i, history);
+    onEntries?.(entries);
     commands.push(step);
   });
   return { battle, dice };
@@ -40,16 +44,9 @@ export function replayWithDice(setup: BattleSetup, seed: number | string, log: r
  * rebuilds it here when the GM exports it.
  */
 export function replayLog(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): LogEntry[] {
-  const battle = createBattle(setup);
-  const dice = createDice(seed);
-  const commands: ReplayStep[] = [];
-  const history = createHistory(setup, seed, commands);
-  const entries: LogEntry[] = [];
-  log.forEach((step, i) => {
-    for (const e of replayStep(battle, dice, step, i, history)) entries.push(e);
-    commands.push(step);
-  });
-  return entries;
+  const all: LogEntry[] = [];
+  replayWithDice(setup, seed, log, (entries) => { for (const e of entries) all.push(e); });
+  return all;
 }
 
 export function replay(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): Battle {

@@ -172,6 +172,15 @@ describe("battle host (no sockets)", () => {
     const exported = host.exportLog(host.seats.gm!.key);
     assert.ok(exported.ok);
     assert.deepEqual(exported.log, live, "the GM's export");
+
+    // A command after an export: the next export has its entries too.
+    const active = host.battle.order[host.battle.turnIndex]!;
+    if (host.battle.ships[active]!.side === "npc") host.receive(GM, "gm:act", { cid: "z", shipId: active, command: { type: "endTurn" }, v: turnStamp(host.battle) });
+    else host.receive(PLAYER, "space:endTurn", { cid: "z", v: turnStamp(host.battle) });
+    await new Promise((r) => setImmediate(r));
+    const after = out.published.flatMap((c) => c.events);
+    assert.ok(after.length > live.length, "the end of turn made entries");
+    assert.deepEqual(host.fullLog, after);
   });
 
   it("restores a stored battle to the same state, chat and reply memory", async () => {
