@@ -245,18 +245,17 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     });
 
     // One sample at a time: a collection of a large heap can outlast a short interval.
-    let heapBusy = false;
+    let heapInFlight: Promise<void> | undefined;
     heapTicker = opts.heapEverySec > 0 ? setInterval(() => {
-      if (heapBusy || anyCrashed()) return;
-      heapBusy = true;
+      if (heapInFlight || anyCrashed()) return;
       const t = round2((performance.now() - t0) / 1000);
-      Promise.all(servers.map((p) => p.memory({ gc: true, timeoutMs: 60_000 })))
-        .then((ms) => heapSamples.push({
+      heapInFlight = Promise.all(servers.map((p) => p.memory({ gc: true, timeoutMs: 60_000 })))
+        .then((ms) => { heapSamples.push({
           t, heapMb: round2(ms.reduce((a, m) => a + m.heapUsed, 0) / 2 ** 20), externalMb: round2(ms.reduce((a, m) => a + m.external, 0) / 2 ** 20),
           rooms: ms.reduce((a, m) => a + m.rooms, 0), clients: ms.reduce((a, m) => a + m.clients, 0),
-        }))
+        }); })
         .catch(() => undefined)
-        .finally(() => { heapBusy = false; });
+        .finally(() => { heapInFlight = undefined; });
     }, opts.heapEverySec * 1000) : undefined;
 
     ticker = setInterval(() => {
@@ -305,6 +304,7 @@ export async function runLoadtest(partial: Omit<Partial<RunOptions>, "plan"> & {
     ticker = undefined;
     clearInterval(heapTicker);
     heapTicker = undefined;
+    await heapInFlight; // a sample taken before the stop belongs to the run's figures
     const metrics = await bots.finish();
     fleet = undefined;
 
