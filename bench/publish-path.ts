@@ -1,11 +1,12 @@
 // The publish path of one battle without sockets: what each accepted command costs the server
 // between the engine and the socket writes, step by step, on a full battle (5 player ships,
 // 10 NPC ships, the load runner's classes): the engine's apply, the copy into the wire state,
-// the views, and the patch encodings Colyseus makes (the shared changes once, then one per
-// distinct view). Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N]`
+// the views, the patch encodings Colyseus makes (the shared changes once, then one per distinct
+// view), and the combat log's messages (one encoding per role). Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N]`
 import fs from "node:fs";
 import path from "node:path";
 import { Encoder } from "@colyseus/schema";
+import { Protocol, getMessageBytes } from "@colyseus/core";
 import { activeShipId, apply, createBattle } from "../src/engine";
 import type { Actor, Command } from "../src/engine/types";
 import { createDice } from "../src/rules/dice";
@@ -14,6 +15,8 @@ import { createOptionsSchema } from "../src/commands";
 import { BattleState } from "../schema/BattleState";
 import { showChange } from "../rooms/wire-state";
 import { DetailViews } from "../rooms/views";
+import { LogFeed, type FeedRole } from "../src/battle/log-feed";
+import { LOG_MESSAGE } from "../src/commands/log-wire";
 import { volley } from "../harness/volley";
 import { DEFAULT_PLAN, shipsFor } from "../loadtest/lib/plan";
 
@@ -33,9 +36,11 @@ function nextCommand(battle: Battle): { actor: Actor; cmd: Command } {
   return { actor, cmd: shot ?? { type: "endTurn", shipId: id } };
 }
 
-const steps = { apply: 0, sync: 0, views: 0, encodeShared: 0, encodeViews: 0 };
+const steps = { apply: 0, sync: 0, views: 0, encodeShared: 0, encodeViews: 0, log: 0 };
+const ROLES = new Set<FeedRole>(["gm", "player"]);
 let commands = 0;
 let bytes = 0;
+let logBytes = 0;
 const ns = () => process.hrtime.bigint();
 
 while (commands < COMMANDS) {
@@ -43,6 +48,7 @@ while (commands < COMMANDS) {
   const dice = createDice(commands + 1);
   const state = new BattleState();
   const views = new DetailViews();
+  const feed = new LogFeed();
   const encoder = new Encoder(state);
   const change = (events: ReturnType<typeof apply> extends infer R ? R extends { ok: true; events: infer E } ? E : never : never) =>
     ({ battle, turnEndsAt: 0, events, chat: [], unseated: [] });
@@ -57,10 +63,10 @@ while (commands < COMMANDS) {
     steps.apply += Number(ns() - t);
     if (!r.ok) throw new Error(`refused: ${r.code} ${r.message}`);
     t = ns();
-    const detailed = showChange(state, change(r.events));
+    showChange(state, change(r.events));
     steps.sync += Number(ns() - t);
     t = ns();
-    views.refresh(battle, state, detailed);
+    views.refresh(battle, state);
     steps.views += Number(ns() - t);
     t = ns();
     const it = { offset: 1 };
@@ -71,6 +77,9 @@ while (commands < COMMANDS) {
     for (const view of roleViews) encoder.encodeView(view, it.offset, it);
     encoder.discardChanges();
     steps.encodeViews += Number(ns() - t);
+    t = ns();
+    for (const message of feed.publish(battle, r.events, ROLES).values()) logBytes += getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, message).byteLength;
+    steps.log += Number(ns() - t);
     commands++;
     round = battle.round;
   }
@@ -78,6 +87,6 @@ while (commands < COMMANDS) {
 
 const perCommand = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(v / commands / 100) / 10]));
 const total = Math.round(Object.values(steps).reduce((a, b) => a + b, 0) / commands / 100) / 10;
-const result = { commands, microsecondsPerCommand: { ...perCommand, total }, sharedPatchBytesMean: Math.round(bytes / commands) };
+const result = { commands, microsecondsPerCommand: { ...perCommand, total }, sharedPatchBytesMean: Math.round(bytes / commands), logMessageBytesMean: Math.round(logBytes / commands) };
 console.log(JSON.stringify(result, null, 2));
 fs.writeFileSync(path.join(__dirname, "publish-path.json"), JSON.stringify({ at: new Date().toISOString(), node: process.version, ...result }, null, 2));

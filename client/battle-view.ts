@@ -93,8 +93,8 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       h("span", { class: "muted" }, c.role === "gm" ? "GM" : `${shipName(s, c.shipId)} · ${list<string>(c.positions).map(roleLabel).join(", ")}`),
       " ", h("span", { class: "sr-label" }, c.connected ? "connected" : "disconnected")))));
   const logPanel = section("Combat log", "log",
-    (s) => [list(s.log).length, list(s.log).at(-1)?.seq, json(s.ships)],
-    (s) => combatLog(s), "log-panel");
+    (s) => [session.log.length, session.log.at(-1)?.seq, session.log[0]?.seq, json(s.ships)],
+    (s) => combatLog(s, session.log), "log-panel");
   // The newest cards, always in view: the strip under the turn line, sticky with it.
   const latest = h("section", { class: "panel latest", testid: "latest", "aria-label": "Latest rolls" });
   // Screen readers hear each new card once (the strip itself is re-rendered and not live).
@@ -178,13 +178,14 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       replaceChildren(sec.el, ...(Array.isArray(out) ? out : [out]));
     }
     if (following) logBox.scrollTop = logBox.scrollHeight;
-    const lastSeq = list(s.log).at(-1)?.seq ?? 0;
-    const ls = JSON.stringify([lastSeq, list(s.log).length, json(s.ships)]);
+    const log = session.log;
+    const lastSeq = log.at(-1)?.seq ?? 0;
+    const ls = JSON.stringify([lastSeq, log.length, json(s.ships)]);
     if (ls !== latestSig) {
       latestSig = ls;
-      replaceChildren(latest, h("h3", { class: "sr-only" }, "Latest rolls"), latestCards(s));
+      replaceChildren(latest, h("h3", { class: "sr-only" }, "Latest rolls"), latestCards(s, log));
       // The first render (a join or a reload) announces nothing: only what happens from now on.
-      if (announcedSeq >= 0 && lastSeq > announcedSeq) announcer.textContent = announcement(s, announcedSeq);
+      if (announcedSeq >= 0 && lastSeq > announcedSeq) announcer.textContent = announcement(s, log, announcedSeq);
       announcedSeq = lastSeq;
     }
     const cs = JSON.stringify([list(s.chat).length, list(s.chat).at(-1)?.seq]);
@@ -239,6 +240,8 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
 
   session.onSeat((s) => { seat = s; renderSeat(); rerender(true); });
   session.onState(() => { rerender(); renderSeat(); });
+  // The combat log comes in its own messages (after the patch of the same change).
+  session.onLog(() => rerender());
   session.onError((e) => {
     const unsent = e.cid !== undefined ? chatPending.get(e.cid) : undefined;
     if (unsent !== undefined) {

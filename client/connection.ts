@@ -1,7 +1,7 @@
 // The connection to one battle room: joining, resuming a seat after a reload, automatic
 // reconnection, and commands with unique ids and their replies.
 import { Client, type Room } from "@colyseus/sdk";
-import { ProtocolSession, turnStamp, type AckReply, type CreateOptions, type ErrorReply, type SeatReply } from "../src/commands";
+import { ProtocolSession, turnStamp, type AckReply, type CreateOptions, type ErrorReply, type SeatReply, type WireLogEntry } from "../src/commands";
 import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "./relocate";
 
 export type Role = "gm" | "player" | "spectator";
@@ -91,6 +91,7 @@ export class BattleSession {
   private seatListeners = new Set<Listener<SeatReply>>();
   private errorListeners = new Set<Listener<ErrorReply>>();
   private ackListeners = new Set<Listener<AckReply>>();
+  private logListeners = new Set<() => void>();
   private retryTimer: ReturnType<typeof setInterval> | undefined;
   private leaving = false;
   private current: Room<any, any>;
@@ -109,6 +110,7 @@ export class BattleSession {
       this.errors.push(e);
       this.errorListeners.forEach((l) => l(e));
     },
+    onLog: () => this.logListeners.forEach((l) => l()),
   });
 
   private constructor(room: Room<any, any>, readonly role: Role) {
@@ -206,6 +208,11 @@ export class BattleSession {
     return this.room.state;
   }
 
+  /** The combat log this seat may read, oldest first (not state: `log` messages). */
+  get log(): readonly WireLogEntry[] {
+    return this.protocol.log.entries;
+  }
+
   /**
    * Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. A
    * `cid` in the payload re-sends an earlier command: the server answers it with the original
@@ -241,6 +248,7 @@ export class BattleSession {
   onSeat(l: Listener<SeatReply>): void { this.seatListeners.add(l); if (this.seat) l(this.seat); }
   onError(l: Listener<ErrorReply>): void { this.errorListeners.add(l); }
   onAck(l: Listener<AckReply>): void { this.ackListeners.add(l); }
+  onLog(l: () => void): void { this.logListeners.add(l); }
 
   private setStatus(s: ConnectionStatus) {
     this.status = s;

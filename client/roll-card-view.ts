@@ -1,14 +1,17 @@
 // The DOM of roll cards: the latest-cards strip at the top of the battle and the full combat log.
 // The cards' content comes from roll-card.ts; this file only lays it out.
 import { h } from "./dom";
-import { list, shipName, type AnyState } from "./model";
-import { actionWords, cardText, groupCards, headline, rollCard, signed, type RollCard } from "./roll-card";
+import { shipName, type AnyState } from "./model";
+import { actionWords, cardText, groupCards, headline, rollCard, signed, type RollCard, type WireLogEntry } from "./roll-card";
+
+/** The combat log as the session holds it (not state: `log` messages), oldest first. */
+export type Log = readonly WireLogEntry[];
 
 /** How many cards the latest strip shows (a phone shows the newest one only: styles.css). */
 export const LATEST_CARDS = 3;
 
-export function cardsOf(s: AnyState): RollCard[] {
-  return list(s.log).map((e) => rollCard(e, (id) => shipName(s, id)));
+export function cardsOf(s: AnyState, log: Log): RollCard[] {
+  return log.map((e) => rollCard(e, (id) => shipName(s, id)));
 }
 
 function dm(label: string, value: number): HTMLElement {
@@ -56,20 +59,20 @@ function groupEl(g: RollCard[], testid: string): HTMLElement {
 }
 
 /** The newest cards, newest first: in the sticky head, so always in view whatever the page's scroll. */
-export function latestCards(s: AnyState): HTMLElement {
-  const cards = cardsOf(s).filter((c) => c.check || c.damage).slice(-LATEST_CARDS).reverse();
+export function latestCards(s: AnyState, log: Log): HTMLElement {
+  const cards = cardsOf(s, log).filter((c) => c.check || c.damage).slice(-LATEST_CARDS).reverse();
   if (!cards.length) return h("p", { class: "muted small" }, "The newest rolls show here.");
   return h("ol", { class: "plain latest-cards" }, cards.map((c) => cardEl(c, "latest-card")));
 }
 
 /** What the screen reader announces for the newest entries (after `sinceSeq`). */
-export function announcement(s: AnyState, sinceSeq: number): string {
-  return cardsOf(s).filter((c) => c.seq > sinceSeq && (c.check || c.damage)).map(cardText).join(". ");
+export function announcement(s: AnyState, log: Log, sinceSeq: number): string {
+  return cardsOf(s, log).filter((c) => c.seq > sinceSeq && (c.check || c.damage)).map(cardText).join(". ");
 }
 
 /** The whole log, oldest first, by round; the newest card is the last one. */
-export function combatLog(s: AnyState): HTMLElement {
-  const cards = cardsOf(s);
+export function combatLog(s: AnyState, log: Log): HTMLElement {
+  const cards = cardsOf(s, log);
   if (!cards.length) return h("p", { class: "muted" }, "Nothing has happened yet.");
   const rounds = new Map<number, RollCard[]>();
   for (const c of cards) rounds.set(c.round, [...(rounds.get(c.round) ?? []), c]);

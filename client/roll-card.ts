@@ -1,9 +1,12 @@
 // Roll cards: one combat-log entry as the table reads it. Who did what to whom; the check's 2D6,
 // each DM by name, the total against its target number, success or failure and the Effect; then
 // the damage dice, the Effect (2e style), the sand and the target's armour = the damage, and what
-// each hit did, by location. Pure functions of a decoded log entry (no DOM): the battle view
+// each hit did, by location. Pure functions of a log entry as its `log` message brings it (no DOM): the battle view
 // renders them, test/client/roll-card.test.ts checks their sums against the engine's events.
 import { unpackDice, unpackLines, unpackModifiers } from "../src/commands/log-fields";
+import type { WireLogEntry } from "../src/commands/log-wire";
+
+export type { WireLogEntry };
 
 export interface CardModifier { label: string; value: number }
 
@@ -36,17 +39,6 @@ export interface RollCard {
   check?: CheckPart;
   damage?: DamagePart;
   result: string;
-}
-
-/**
- * The fields of a decoded LogEntryState a card reads (the GM's and entitled seats' views carry the
- * detail ones); lists come packed (src/commands/log-fields.ts).
- */
-export interface WireLogEntry {
-  seq: number; round: number; actor: string; action: string; target?: string;
-  dice?: unknown; modifiers?: unknown; total?: number; need?: number; effect?: number; volley?: number;
-  damageDice?: unknown; damageModifiers?: unknown; damageTotal?: number; hits?: unknown;
-  result: string; detail?: string; detailModifiers?: unknown; detailDamageTotal?: number;
 }
 
 const VERBS: Record<string, string> = {

@@ -15,6 +15,9 @@ export function longName(i: number, length: number = LIMITS.name): string {
   return base.repeat(Math.ceil(length / base.length)).slice(0, length);
 }
 
+/** 50 characters of 3 bytes each: the bulk of a chat line. */
+const WIDE_LINE = "砲手は準備完了、全砲門開け。".repeat(4).slice(0, 50);
+
 /** Every ship can fire, launch smart missiles and cast sand; a hull no 10 rounds can break. */
 const TURRETS = [
   { mount: "triple", weapon: "beamLaser" },
@@ -109,10 +112,11 @@ export async function playRound(b: LargestBattle): Promise<void> {
   while (b.gm.state.round === round && b.gm.state.phase === "combat") await playTurn(b);
 }
 
-/** Resolves once every client decoded the GM's latest version. */
+/** Resolves once every client decoded the GM's latest version and holds the GM's newest combat-log entry. */
 export async function inStep(clients: SeatClient[], gm: SeatClient, timeoutMs = 10_000): Promise<void> {
   const version = gm.state.version;
-  await Promise.all(clients.map((c) => c.until((s) => s.version >= version, timeoutMs, `version ${version}`)));
+  const seq = gm.log.at(-1)?.seq ?? 0;
+  await Promise.all(clients.map((c) => c.until((s) => s.version >= version && (c.log.at(-1)?.seq ?? 0) >= seq, timeoutMs, `version ${version}, log entry ${seq}`)));
 }
 
 /** Opens the largest battle and plays it to its full size: 10 rounds of combat and 50 chat lines. */
@@ -125,7 +129,8 @@ export async function buildLargestBattle(create: () => ColyseusSDK, join: () => 
     await playRound(b);
     for (let i = 0; i < 5; i++, line++) {
       const from = [b.gm, ...b.players][line % 6]!;
-      const text = line % 10 === 0 ? longName(line, 120) : `Round ${b.gm.state.round}, line ${line}: ${"steady on the guns ".repeat(4).trim()}`;
+      // Lines as long as 50 of them fit the chat's byte bound (schema/wire-budget.ts): mostly 3-byte characters.
+      const text = line % 10 === 0 ? longName(line, 120) : `Round ${b.gm.state.round}, line ${line}: ${WIDE_LINE}`;
       const sent = await from.command("chat", { text });
       if (sent.kind !== "ack") throw new Error(`chat refused: ${sent.error.code} ${sent.error.message}`);
     }
@@ -150,7 +155,8 @@ export async function buildLargestBattle(create: () => ColyseusSDK, join: () => 
 const PUBLIC_SHIP = ["id", "name", "side", "className", "tons", "thrust", "condition", "destroyed", "escaped", "initiative", "evasive"] as const;
 const DETAIL_SHIP = ["armour", "hull", "maxHull", "structure", "maxStructure", "reactionsLeft", "dodgeReady", "coordinationPool"] as const;
 const TURRET = ["id", "mount", "weapon", "damage", "missiles", "smartMissiles", "sand", "usedRound", "ready"] as const;
-// The packed lists (dice, modifiers, damage, hits) compare as the strings they travel as.
+// The packed lists (dice, modifiers, damage, hits) compare as the strings they travel as; a field
+// without a value is absent on both sides.
 const LOG = ["seq", "round", "actor", "action", "target", "dice", "modifiers", "total", "need", "effect", "volley",
   "damageDice", "damageModifiers", "damageTotal", "hits", "result"] as const;
 const CHAT = ["seq", "from", "fromName", "text", "at"] as const;
@@ -202,11 +208,13 @@ export function assertSameAsGm(client: SeatClient, gm: SeatClient): void {
     assert.deepEqual([...cc.positions], [...gc.positions], `${who}: crew ${id}.positions`);
   }
 
-  assert.equal(c.log.length, g.log.length, `${who}: log entries`);
-  g.log.forEach((ge: any, i: number) => {
-    const ce = c.log[i];
+  // The combat log (not state: its `log` messages) holds the same entries, as the client may read them.
+  const [cl, gl] = [client.log, gm.log];
+  assert.equal(cl.length, gl.length, `${who}: log entries`);
+  gl.forEach((ge, i) => {
+    const ce = cl[i]!;
     for (const f of LOG) assert.equal(ce[f], ge[f], `${who}: log[${i}].${f}`);
-    if (ge.detail && entitled(ge.target)) assert.equal(ce.detail, ge.detail, `${who}: log[${i}].detail`);
+    if (ge.detail && entitled(ge.target ?? "")) assert.equal(ce.detail, ge.detail, `${who}: log[${i}].detail`);
     if (ce.detail) {
       assert.equal(ce.detail, ge.detail, `${who}: log[${i}].detail`);
       assert.equal(ce.detailModifiers, ge.detailModifiers, `${who}: log[${i}].detailModifiers`);

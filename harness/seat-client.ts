@@ -3,7 +3,7 @@
 // (crash, drain): once the SDK's own reconnection gives up, it rejoins the same battle id with its
 // seat key, retrying until the battle is back, and keeps its seat.
 import { ColyseusSDK, type Room } from "@colyseus/sdk";
-import { ProtocolSession, type AckReply, type ErrorReply, type SeatReply } from "../src/commands";
+import { ProtocolSession, type AckReply, type ErrorReply, type SeatReply, type WireLogEntry } from "../src/commands";
 import { rejoinBattle, processIdOf, isFinalClose, type WhereAnswer } from "../client/relocate";
 
 export type Reply = { kind: "ack"; ack: AckReply } | { kind: "error"; error: ErrorReply };
@@ -96,6 +96,11 @@ export class SeatClient {
 
   get state(): any {
     return this.room.state;
+  }
+
+  /** The combat log this seat may read (its `log` messages), oldest first. */
+  get log(): readonly WireLogEntry[] {
+    return this.session.log.entries;
   }
 
   async seated(timeoutMs = 5000): Promise<SeatReply> {

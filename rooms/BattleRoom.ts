@@ -1,7 +1,7 @@
 // A battle room: translates Colyseus hooks into calls on the battle host (src/battle/host.ts),
 // which owns the pipeline, and implements the host's output: the wire state, the StateViews,
 // patches, replies, kicks and timers. No game rule and no refusal is decided here.
-import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext, ServerError, CloseCode, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, SchemaSerializer, type Serializer, type Client, type AuthContext, ServerError, CloseCode, Protocol, getMessageBytes, type RoomException, type RoomMethodName } from "@colyseus/core";
 import type { StateView } from "@colyseus/schema";
 import type { Battle } from "../src/rules/model";
 import { BattleState } from "../schema/BattleState";
@@ -19,7 +19,9 @@ import { Refused, type AdmitVerdict } from "../src/battle/admission";
 import { BattleHost, type Admission, type BattleMetadata, type Change, type HostOutput } from "../src/battle/host";
 import type { BattleContext } from "../src/battle/context";
 import { connectionFault, forgetConnection, protocolViolation } from "../src/server/connection-faults";
-import { coalesceWrites } from "../src/server/write-coalescing";
+import { coalesceWrites, coalesceWritesOf } from "../src/server/write-coalescing";
+import { LogFeed, type FeedRole } from "../src/battle/log-feed";
+import { LOG_MESSAGE, type LogMessage } from "../src/commands/log-wire";
 
 /** Close code of a connection kicked by intrusion detection (its key and IP are blocked for a while). */
 export const CLOSE_BLOCKED = 4403;
@@ -33,7 +35,7 @@ const RESERVATION_CEILING = 1000;
 /** The option key under which the composition root hands each battle its server's context (defineRoom defaults win over client options). */
 export const CONTEXT_OPTION = "__context";
 
-interface UserData { seatId: string; ip?: string }
+interface UserData { seatId: string; role: FeedRole; ip?: string }
 type BattleClient = Client<{ userData: UserData }>;
 
 export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetadata; client: BattleClient }> {
@@ -43,6 +45,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   private log = logger.child({ room: "battle" });
   private patchMeter = new PatchMeter();
   private views = new DetailViews();
+  /** The combat log's tail and its messages per role (not state: src/commands/log-wire.ts). */
+  private feed = new LogFeed();
   /** Full states for joins and reloads, whatever their size (rooms/full-state-serializer.ts). */
   private serializer = new FullStateSerializer<BattleState>((bytes, bufferBytes) => {
     this.log.error("full state larger than the worst case the limits allow", { bytes, bufferBytes });
@@ -179,11 +183,12 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
       held = seat.sessionId && seat.sessionId !== client.sessionId ? this.graces.get(seat.sessionId) : undefined;
     }
     const reply = this.host.joined(client.sessionId, auth);
-    client.userData = { seatId: reply.seatId, ip: auth.ip };
+    client.userData = { seatId: reply.seatId, role: reply.role, ip: auth.ip };
     this.patchMeter.attach(client);
-    client.view = this.views.viewFor(auth.kind === "seat" ? auth.seat.role : "spectator", this.host.battle, this.state);
+    client.view = this.views.viewFor(reply.role, this.host.battle, this.state);
     if (auth.kind === "seat") crewOf(this.state, auth.seat).connected = true;
     client.send("seat", reply);
+    this.sendLog([client], this.feed.tailFor(reply.role));
     this.patchSoon();
     if (held && auth.kind === "seat") {
       // Nobody will reconnect the old session any more: free it now (onLeave), not when the grace expires.
@@ -216,8 +221,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const member = info && this.state.crew.get(info.seatId);
     if (member) member.connected = true;
     this.patchSoon();
-    // Colyseus hands the reconnected client its previous (shared) view.
+    // Colyseus hands the reconnected client its previous (shared) view; the log sent while it was away is in the tail.
     this.patchMeter.attach(client);
+    if (client.userData) this.sendLog([client], this.feed.tailFor(client.userData.role));
     notify("reconnected", { roomId: this.roomId, seat: info, sessionId: client.sessionId });
   }
 
@@ -256,11 +262,27 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   // ---- the wire state --------------------------------------------------------------------------
 
-  /** Copies an accepted change into the wire state, reveals what each client may see, pushes the patch at once. */
+  /**
+   * Copies an accepted change into the wire state, reveals what each client may see, pushes the
+   * patch at once and each role its new combat-log entries, patch and entries in one write per client.
+   */
   private publish(change: Change) {
     this.stateChanged = true;
-    this.views.refresh(change.battle, this.state, showChange(this.state, change));
+    showChange(this.state, change);
+    this.views.refresh(change.battle, this.state);
+    const roles = new Set<FeedRole>();
+    for (const client of this.clients) if (client.userData) roles.add(client.userData.role);
+    const messages = this.feed.publish(change.battle, change.events, roles);
+    if (messages.size) coalesceWritesOf(this.clients.map((c) => c.sessionId));
     this.broadcastPatch();
+    for (const [role, message] of messages) this.sendLog(this.clients.filter((c) => c.userData?.role === role), message);
+  }
+
+  /** A `log` message, encoded once for all its clients (before their join completes, Colyseus holds it for them). */
+  private sendLog(clients: BattleClient[], message: LogMessage) {
+    if (!clients.length) return;
+    const bytes = getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, message);
+    for (const client of clients) client.enqueueRaw(bytes);
   }
 
   override broadcastPatch(): boolean {
@@ -288,6 +310,8 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
   // ---- for the keeper, tests, replay and export ------------------------------------------------
 
   get commandLog() { return this.host.commandLog; }
+  /** Bytes of the `log` message a client of `role` joining now is sent first. */
+  logTailBytes(role: FeedRole) { return getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, this.feed.tailFor(role)).byteLength; }
   get fullLog() { return this.host.fullLog; }
   replayRecord() { return this.host.replayRecord(); }
   engineState(): Battle { return this.host.battle; }

@@ -1,5 +1,5 @@
 // Applies the visibility rule (src/engine/visibility.ts) to the clients' StateViews: the ship
-// details a client is entitled to, and the hidden details of log entries about those ships.
+// details a client is entitled to. (The combat log is not in the state: src/battle/log-feed.ts.)
 //
 // The rule depends on the seat's role only (a player's own ship is always of the players' fleet,
 // which every player sees), so the clients of one role share one StateView. Colyseus encodes each
@@ -9,7 +9,7 @@ import type { StateView as ViewType } from "@colyseus/schema";
 import { StateView } from "@colyseus/schema";
 import { detailedShips } from "../src/engine";
 import type { Battle } from "../src/rules/model";
-import { DETAIL, type BattleState, type LogEntryState } from "../schema/BattleState";
+import { DETAIL, type BattleState } from "../schema/BattleState";
 
 export type ViewRole = "gm" | "player" | "spectator";
 
@@ -29,33 +29,24 @@ export class DetailViews {
       s = { view: new StateView(), key: "" };
       this.shared.set(role, s);
     }
-    this.refreshOne(role, s, battle, state, []);
+    this.refreshOne(s, role, battle, state);
     return s.view;
   }
 
-  /**
-   * After a change: each role's view gets the ships and log entries it is entitled to (every ship
-   * and entry when its entitlement changed, else only the new log `entries`).
-   */
-  refresh(battle: Battle, state: BattleState, entries: LogEntryState[] = []): void {
-    for (const [role, s] of this.shared) this.refreshOne(role, s, battle, state, entries);
+  /** After a change: each role's view gets the ships it is entitled to now. */
+  refresh(battle: Battle, state: BattleState): void {
+    for (const [role, s] of this.shared) this.refreshOne(s, role, battle, state);
   }
 
-  private refreshOne(role: ViewRole, s: SharedView, battle: Battle, state: BattleState, entries: LogEntryState[]): void {
+  private refreshOne(s: SharedView, role: ViewRole, battle: Battle, state: BattleState): void {
     const ships = detailedShips(battle, { role, shipId: "" });
     const key = [...ships].sort().join(",");
-    const changed = s.key !== key;
+    if (s.key === key) return;
     s.key = key;
-    const view = s.view;
-    if (changed) {
-      for (const ship of state.ships.values()) {
-        const has = view.hasTag(ship, DETAIL);
-        if (ships.has(ship.id) && !has) view.add(ship, DETAIL);
-        else if (!ships.has(ship.id) && has) view.remove(ship, DETAIL);
-      }
-    }
-    for (const entry of changed ? state.log : entries) {
-      if (entry.detail && ships.has(entry.target) && !view.hasTag(entry, DETAIL)) view.add(entry, DETAIL);
+    for (const ship of state.ships.values()) {
+      const has = s.view.hasTag(ship, DETAIL);
+      if (ships.has(ship.id) && !has) s.view.add(ship, DETAIL);
+      else if (!ships.has(ship.id) && has) s.view.remove(ship, DETAIL);
     }
   }
 }

@@ -3,17 +3,15 @@
 import { activeShipId } from "../src/engine";
 import type { Change } from "../src/battle/host";
 import type { Seat } from "../src/battle/seats";
-import { CrewMember, type BattleState, type LogEntryState } from "../schema/BattleState";
-import { appendChat, appendLog, syncBattle } from "../schema/sync";
+import { CrewMember, type BattleState } from "../schema/BattleState";
+import { appendChat, syncBattle } from "../schema/sync";
 
-/** Applies an accepted change; returns the new log entries that carry a hidden detail (to reveal). */
-export function showChange(state: BattleState, change: Change): LogEntryState[] {
+/** Applies an accepted change (its combat-log entries are not state: src/battle/log-feed.ts). */
+export function showChange(state: BattleState, change: Change): void {
   syncBattle(state, change.battle, activeShipId(change.battle) ?? "");
   state.turnEndsAt = change.turnEndsAt;
-  const detailed = appendLog(state, change.events);
   for (const line of change.chat) appendChat(state, line);
   for (const seatId of change.unseated) state.crew.delete(seatId);
-  return detailed;
 }
 
 /** The seat's crew entry, created the first time (a join, or a seat of a restored battle). */

@@ -1,6 +1,7 @@
 // The wire state of a battle room. Fields without @view reach every client; fields tagged
 // @view(DETAIL) reach a client only after the room calls view.add(ship, DETAIL) for it
-// (own ship, every ship for the GM, NPC ships under a players' sensor lock).
+// (own ship, every ship for the GM, NPC ships under a players' sensor lock). The combat log is not
+// state: it travels as `log` messages (src/commands/log-wire.ts).
 import { Schema, type, view, MapSchema, ArraySchema } from "@colyseus/schema";
 
 /** StateView tag for a ship's exact hull, armour, weapons and systems. */
@@ -65,33 +66,6 @@ export class MissileState extends Schema {
   @type("uint8") reattacks = 0;          // smart missiles: attacks already made again after a miss
 }
 
-export class LogEntryState extends Schema {
-  @type("uint32") seq = 0;
-  @type("uint16") round = 0;
-  @type("string") actor = "";
-  @type("string") action = "";
-  @type("string") target = "";
-  // Lists travel packed, one string each (src/commands/log-fields.ts): flat entries are far
-  // cheaper to create, attach, trim and encode than nested arrays of schemas.
-  // The check: its 2D6 and DMs add up to total; need is its target number (0: not a check), effect = total − need.
-  @type("string") dice = "";          // "3,4"
-  @type("string") modifiers = "";     // JSON [[label, value], …]
-  @type("int16") total = 0;
-  @type("uint8") need = 0;
-  @type("int8") effect = 0;
-  @type("uint32") volley = 0;         // the seq of the first entry of one turret's volley (0: none)
-  // The damage of a hit (or the sand cast): its dice, the DMs anyone may see (no armour), what each hit did.
-  @type("string") damageDice = "";
-  @type("string") damageModifiers = "";
-  @type("int16") damageTotal = 0;     // −1 when it would reveal the target's armour (then only in detailDamageTotal)
-  @type("string") hits = "";          // JSON [line, …]
-  @type("string") result = "";        // what everybody may read
-  // For those who may see the target's details: the full text, the damage DMs with the target's armour, the damage.
-  @view(DETAIL) @type("string") detail = "";
-  @view(DETAIL) @type("string") detailModifiers = "";
-  @view(DETAIL) @type("int16") detailDamageTotal = 0;
-}
-
 export class ChatLine extends Schema {
   @type("uint32") seq = 0;
   @type("string") from = "";
@@ -121,7 +95,6 @@ export class BattleState extends Schema {
   @type({ map: "string" }) ranges = new MapSchema<string>();
   @type({ map: MissileState }) missiles = new MapSchema<MissileState>();
   @type({ map: CrewMember }) crew = new MapSchema<CrewMember>();
-  @type([LogEntryState]) log = new ArraySchema<LogEntryState>();
   @type([ChatLine]) chat = new ArraySchema<ChatLine>();
   @type(ResultState) result = new ResultState();
 }

@@ -1,10 +1,9 @@
 // Copies the engine's plain battle into the wire state. Assigning an unchanged primitive
 // is not a change for @colyseus/schema, so re-syncing a ship costs only what moved.
 import { ArraySchema } from "@colyseus/schema";
-import type { Battle, LogEntry, Ship } from "../src/rules/model";
-import { BattleState, ChatLine, LogEntryState, MissileState, ShipState, TurretState } from "./BattleState";
-import { packDice, packLines, packModifiers } from "../src/commands/log-fields";
-import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWireBytes, logEntryWireBytes, publicDamageModifiers, type ChatLineFields } from "./wire-budget";
+import type { Battle, Ship } from "../src/rules/model";
+import { BattleState, ChatLine, MissileState, ShipState, TurretState } from "./BattleState";
+import { CHAT_KEPT, CHAT_WIRE_BYTES, chatLineWireBytes, type ChatLineFields } from "./wire-budget";
 
 /**
  * Per wire ship, the engine values it was last synced from, flat. Comparing plain values is a
@@ -13,12 +12,12 @@ import { CHAT_KEPT, CHAT_WIRE_BYTES, LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, chatLineWi
  */
 const synced = new WeakMap<ShipState, unknown[]>();
 
-/** Each wire item's size bound, and the running totals per state, so trimming never re-measures. */
-const itemBytes = new WeakMap<LogEntryState | ChatLine, number>();
-const totals = new WeakMap<BattleState, { log: number; chat: number }>();
+/** Each chat line's size bound, and the running total per state, so trimming never re-measures. */
+const itemBytes = new WeakMap<ChatLine, number>();
+const totals = new WeakMap<BattleState, { chat: number }>();
 function totalsOf(state: BattleState) {
   let t = totals.get(state);
-  if (!t) totals.set(state, (t = { log: 0, chat: 0 }));
+  if (!t) totals.set(state, (t = { chat: 0 }));
   return t;
 }
 
@@ -193,51 +192,6 @@ function condition(ship: Ship): string {
 function syncStrings(target: ArraySchema<string>, source: readonly string[]): void {
   if (target.length === source.length && source.every((v, i) => target[i] === v)) return;
   target.splice(0, target.length, ...source);
-}
-
-/**
- * Appends new log entries and drops the oldest ones beyond what the wire keeps (LOG_ROUNDS_KEPT
- * rounds, LOG_WIRE_BYTES). Returns the entries that carry a hidden detail, for the room to reveal
- * to the clients entitled to it.
- */
-export function appendLog(state: BattleState, events: LogEntry[]): LogEntryState[] {
-  const withDetail: LogEntryState[] = [];
-  const total = totalsOf(state);
-  for (const e of events) {
-    const hidden = e.publicResult !== undefined;
-    const entry = new LogEntryState().assign({
-      seq: e.seq, round: e.round, actor: e.actor, action: e.action, target: e.target ?? "", total: e.total ?? 0,
-      need: e.need ?? 0, effect: e.need !== undefined ? e.effect ?? 0 : 0, volley: e.volley ?? 0,
-      damageTotal: e.damage ? (hidden ? -1 : e.damage.total) : 0,
-      result: e.publicResult ?? e.result,
-      dice: packDice(e.dice), modifiers: packModifiers(e.modifiers),
-    });
-    if (e.damage) {
-      entry.damageDice = packDice(e.damage.dice);
-      entry.damageModifiers = packModifiers(publicDamageModifiers(e));
-      entry.hits = packLines(e.damage.hits);
-    }
-    if (hidden) {
-      entry.detail = e.result;
-      entry.detailModifiers = packModifiers(e.damage?.modifiers ?? []);
-      entry.detailDamageTotal = e.damage?.total ?? 0;
-      withDetail.push(entry);
-    }
-    const bytes = logEntryWireBytes(e);
-    itemBytes.set(entry, bytes);
-    total.log += bytes;
-    state.log.push(entry);
-  }
-  const oldest = state.round - LOG_ROUNDS_KEPT + 1;
-  let drop = 0;
-  while (drop < state.log.length && (state.log[drop].round < oldest || total.log > LOG_WIRE_BYTES)) {
-    total.log -= itemBytes.get(state.log[drop]) ?? 0;
-    drop++;
-  }
-  // An entry dropped at once (a single command's events over the budget) is never revealed.
-  const kept = drop > 0 ? withDetail.filter((e) => state.log.indexOf(e) >= drop) : withDetail;
-  if (drop > 0) state.log.splice(0, drop);
-  return kept;
 }
 
 /** Appends a chat line and drops the oldest beyond what the wire keeps (CHAT_KEPT lines, CHAT_WIRE_BYTES). */

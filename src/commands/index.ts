@@ -7,3 +7,4 @@ export * from "./replies";
 export * from "./decoded-state";
 export * from "./session";
 export * from "./log-fields";
+export * from "./log-wire";

@@ -2,13 +2,15 @@
 // (client/connection.ts), the test seat client (harness/seat-client.ts) and the load bots
 // (loadtest/lib/bot-client.ts). It generates command ids, sends commands, matches the `ack` and
 // `error` replies to them by `cid` (with a deadline, and noticing replies that come after it),
-// waits for the `seat` message, and waits for the decoded state to reach a condition.
+// waits for the `seat` message, keeps the combat log the `log` messages carry (./log-wire.ts), and
+// waits for the decoded state (and log) to reach a condition.
 //
 // The browser bundles this file, so it imports no package (the commands layer of
 // scripts/check-imports.ts): a room is anything with the few methods of an SDK room it uses.
 import type { z } from "zod";
 import { GM_MESSAGES, SHIP_MESSAGES, chatMsg } from "./messages";
 import type { AckReply, ErrorReply, SeatReply } from "./replies";
+import { LOG_MESSAGE, LogBook } from "./log-wire";
 
 /** What a session uses of a room connection (a `@colyseus/sdk` Room has all of it). */
 export interface RoomLike {
@@ -33,6 +35,8 @@ export interface SessionHooks {
   onError?(error: ErrorReply): void;
   /** The GM's list of spectators, sent whenever one joins or leaves (not a reply). */
   onSpectators?(spectators: { id: string; name: string }[]): void;
+  /** The combat log changed (`ProtocolSession.log`). */
+  onLog?(): void;
   /**
    * Every reply that names a `cid`: `late` when nothing waits for it any more (its deadline
    * passed, or it answers a command this session did not send, such as one re-sent after a reload).
@@ -46,8 +50,10 @@ let sessions = 0;
 
 export class ProtocolSession {
   seat?: SeatReply;
-  /** Decoded state changes seen, across every room attached. */
+  /** Decoded state changes and combat-log changes seen, across every room attached. */
   changes = 0;
+  /** The battle's combat log as this seat may read it (what `log` messages brought). */
+  readonly log = new LogBook();
   private current?: RoomLike;
   private readonly pending = new Map<string, Pending>();
   private seatWaiters: ((seat: SeatReply) => void)[] = [];
@@ -80,6 +86,8 @@ export class ProtocolSession {
    */
   attach(room: RoomLike): void {
     this.current = room;
+    // Another process's room sends its own tail on joining.
+    this.log.clear();
     room.onMessage("seat", (seat: SeatReply) => {
       this.seat = seat;
       this.hooks.onSeat?.(seat);
@@ -94,6 +102,13 @@ export class ProtocolSession {
       if (error.cid) this.settle(error.cid, { kind: "error", error });
     });
     room.onMessage("spectators", (m: { spectators: { id: string; name: string }[] }) => this.hooks.onSpectators?.(m.spectators));
+    room.onMessage(LOG_MESSAGE, (m: unknown) => {
+      // a late message of a room left behind (the battle moved on) is not this battle's log any more
+      if (room !== this.current || !this.log.apply(m)) return;
+      this.changes++;
+      this.hooks.onLog?.();
+      this.wakeStateWaiters();
+    });
     room.onStateChange(() => {
       this.changes++;
       this.wakeStateWaiters();

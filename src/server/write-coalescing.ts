@@ -31,6 +31,21 @@ export function coalesceWrites(sessionId: string): void {
   setImmediate(() => socket.uncork());
 }
 
+/**
+ * The same for every client of a battle while a change is published: each gets the patch and the
+ * change's `log` message (src/battle/log-feed.ts), two frames, in one write. One callback uncorks them all.
+ */
+export function coalesceWritesOf(sessionIds: Iterable<string>): void {
+  const corked: Socket[] = [];
+  for (const id of sessionIds) {
+    const socket = sockets.get(id);
+    if (!socket || socket.destroyed) continue;
+    socket.cork();
+    corked.push(socket);
+  }
+  if (corked.length) setImmediate(() => { for (const socket of corked) socket.uncork(); });
+}
+
 /** The socket recorded for a session (tests). */
 export function socketOf(sessionId: string): Socket | undefined {
   return sockets.get(sessionId);

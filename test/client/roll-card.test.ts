@@ -1,13 +1,13 @@
 // Roll cards against the engine: battles played by a seeded random crew (every command the
-// rules allow, tried in a shuffled order) give every kind of roll; each event goes through the
-// wire state (schema/sync.ts) and the card built from it must add up to what the engine rolled.
+// rules allow, tried in a shuffled order) give every kind of roll; each event takes the form its
+// `log` message carries (src/commands/log-wire.ts) and the card built from it must add up to what
+// the engine rolled.
 import assert from "node:assert/strict";
 import { apply, createBattle } from "../../src/engine";
 import type { Command } from "../../src/engine/types";
 import { createDice } from "../../src/rules/dice";
 import type { Battle, LogEntry, Ruleset } from "../../src/rules/model";
-import { BattleState, type LogEntryState } from "../../schema/BattleState";
-import { appendLog } from "../../schema/sync";
+import { wireLogEntry } from "../../src/commands/log-wire";
 import { cardText, checkSum, damageSum, groupCards, rollCard, type RollCard, type WireLogEntry } from "../../client/roll-card";
 import { GM, actorFor, must } from "../engine/helpers";
 
@@ -97,14 +97,9 @@ function play(ruleset: Ruleset, seed: number, into: Played): void {
 const NAMES: Record<string, string> = { p1: "Lance", p2: "Kestrel", n1: "Corsair" };
 const name = (id: string) => NAMES[id] ?? id;
 
-/** The entry as the GM decodes it (every detail) and as a seat without the target's details does. */
+/** The entry as the GM receives it (every detail) and as a seat without the target's details does. */
 function onTheWire(e: LogEntry): { gm: WireLogEntry; outsider: WireLogEntry } {
-  const state = new BattleState();
-  state.round = e.round;
-  appendLog(state, [e]);
-  const gm = state.log[0] as LogEntryState;
-  const outsider: WireLogEntry = { ...gm.toJSON(), detail: undefined, detailModifiers: undefined, detailDamageTotal: undefined };
-  return { gm: gm.toJSON() as WireLogEntry, outsider };
+  return { gm: wireLogEntry(e, true), outsider: wireLogEntry(e, false) };
 }
 
 const KINDS = [
@@ -116,7 +111,7 @@ const kindsOf = (ruleset: Ruleset) => KINDS.filter((k) => ruleset === "ce" || k 
 const INTERNAL = /useSandcaster|missileArrives|pointDefense|launchMissile|sensorLock|changeRange|dodgeCheck|mDrive|jDrive|powerPlant|veryLong/;
 
 for (const ruleset of ["ce", "mgt2e"] as const) {
-  describe(`roll cards (${ruleset}): built from the wire state, checked against the engine's events`, function () {
+  describe(`roll cards (${ruleset}): built from the log messages' entries, checked against the engine's events`, function () {
     this.timeout(60_000);
     const played: Played = { events: [], kinds: new Map() };
     before(() => {

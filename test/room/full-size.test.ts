@@ -9,6 +9,7 @@ import { NetSim } from "../../harness/netsim";
 import { captureLogs, type Captured } from "../observability/log-capture";
 import { scrape, value } from "../observability/scrape";
 import { WIRE_STATE_BUDGET_BYTES } from "../../schema/wire-budget";
+import { LOG_WIRE_BYTES } from "../../src/commands";
 import type { BattleRoom } from "../../rooms/BattleRoom";
 import { useServer } from "../support/use-server";
 import { countWrites } from "../support/socket-writes";
@@ -50,7 +51,9 @@ describe("the largest battle: every join path decodes the GM's state", function 
   it("is as large as the limits allow and within the wire budget", () => {
     const room = server().colyseus.getRoomById(b.roomId) as unknown as BattleRoom;
     const bytes = room.encodedStateBytes();
-    process.stderr.write(`      largest battle: full state ${bytes} B (GM view), ${b.gm.state.log.length} log entries on the wire\n`);
+    const tail = room.logTailBytes("gm");
+    process.stderr.write(`      largest battle: full state ${bytes} B (GM view), log tail ${b.gm.log.length} entries, ${tail} B\n`);
+    assert.ok(tail <= LOG_WIRE_BYTES, `the log tail a joining GM is sent within its bound (${tail} B)`);
     assert.ok(bytes > 16 * 1024, `larger than Colyseus' default 16 KB buffer (${bytes} B)`);
     assert.ok(bytes <= WIRE_STATE_BUDGET_BYTES, `within the wire budget (${bytes} B)`);
     for (const c of b.all()) assertSameAsGm(c, b.gm);
@@ -117,14 +120,28 @@ describe("the largest battle: every join path decodes the GM's state", function 
     const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}`;
     const res = await fetch(`http://127.0.0.1:${server().port}/colyseus/api/room?roomId=${b.roomId}`, { headers: { authorization: auth } });
     assert.equal(res.status, 200);
-    const body = await res.json() as { clients: unknown[]; stateSize: number; state: { ships: Record<string, unknown>; log: unknown[]; chat: unknown[] } };
+    const body = await res.json() as { clients: unknown[]; stateSize: number; state: { ships: Record<string, unknown>; chat: unknown[] } };
     const room = server().colyseus.getRoomById(b.roomId)!;
     assert.equal(body.clients.length, room.clients.length, "every client listed");
     assert.ok(body.clients.length >= b.all().length);
     assert.ok(body.stateSize > 16 * 1024, `state size reported (${body.stateSize} B)`);
     assert.equal(Object.keys(body.state.ships).length, 15);
-    assert.equal(body.state.log.length, b.gm.state.log.length);
     assert.equal(body.state.chat.length, b.gm.state.chat.length);
+  });
+
+  it("exports the whole combat log and replay record to the GM over HTTP, the tail every client holds at its end", async () => {
+    const room = server().colyseus.getRoomById(b.roomId) as unknown as BattleRoom;
+    const res = await fetch(`http://127.0.0.1:${server().port}/api/battles/${b.roomId}/log`, { headers: { authorization: `Bearer ${b.gm.seat!.key}` } });
+    assert.equal(res.status, 200);
+    const body = await res.json() as { log: { seq: number; round: number; result: string }[]; replay: { commands: unknown[] } };
+    assert.equal(body.replay.commands.length, room.commandLog.length, "every accepted command");
+    assert.ok(body.log.length > b.gm.log.length, `more than the tail (${body.log.length} entries)`);
+    assert.deepEqual(body.log.map((e) => e.seq), body.log.map((_, i) => i + 1), "every entry from the first, in order");
+    // The export is the full text (the GM's): its newest entries are the GM's tail, entry for entry.
+    const tail = body.log.slice(-b.gm.log.length);
+    assert.deepEqual(tail.map((e) => [e.seq, e.round]), b.gm.log.map((e) => [e.seq, e.round]));
+    tail.forEach((e, i) => assert.equal(e.result, b.gm.log[i]!.detail ?? b.gm.log[i]!.result, `entry ${e.seq}`));
+    await inStep(b.all(), b.gm);
   });
 
   it("sends a command's patch and its ack to the sender in one write, at this size too", async () => {
@@ -140,6 +157,24 @@ describe("the largest battle: every join path decodes the GM's state", function 
     assert.equal(spy.counts.write, 0, JSON.stringify(spy.counts));
     assert.equal(spy.counts.writev, 1, JSON.stringify(spy.counts));
     assert.ok(spy.counts.chunksInWritev >= 2, JSON.stringify(spy.counts));
+    await inStep(b.all(), b.gm);
+  });
+
+  it("sends every other client a change's patch and its combat-log entries in one write, at this size too", async () => {
+    const watcher = b.spectators[0]!;
+    const socket = socketOf(watcher.room.sessionId);
+    assert.ok(socket, "the transport recorded the spectator's socket");
+    const spy = countWrites(socket!);
+    try {
+      const reply = await b.gm.command("gm:pause");
+      assert.equal(reply.kind, "ack", JSON.stringify(reply));
+      await watcher.until((s) => s.paused && watcher.log.at(-1)?.action === "pause", 5000, "the pause and its log entry");
+    } finally {
+      spy.restore();
+    }
+    assert.equal(spy.counts.write, 0, JSON.stringify(spy.counts));
+    assert.equal(spy.counts.writev, 1, JSON.stringify(spy.counts));
+    assert.equal((await b.gm.command("gm:resume")).kind, "ack");
     await inStep(b.all(), b.gm);
   });
 

@@ -50,7 +50,8 @@ describe("the GM in control (room)", function () {
     assert.equal(code(await gm.command("gm:skipTurn", { v: turnStamp(before) })), "stale", "a second click on the same turn");
     assert.equal(code(await gm.command("gm:undo")), "ack");
     await player.until((s) => s.turnIndex === before.turnIndex && s.round === before.round, 5000, "the undo");
-    const log = [...player.state.log].map((e: { action: string; result: string }) => e);
+    await player.until(() => player.log.some((e) => e.action === "undo"), 5000, "the undo in the player's log");
+    const log = player.log;
     assert.ok(log.some((e) => e.action === "undo" && /^GM correction: the GM's skipped turn undone/.test(e.result)), JSON.stringify(log.map((e) => e.result)));
     assert.equal(code(await player.command("gm:undo")), "forbidden");
     await gm.leave(); await player.leave();
@@ -61,7 +62,7 @@ describe("the GM in control (room)", function () {
     const maxHull = gm.state.ships.get("p1").maxHull as number;
     assert.equal(code(await gm.command("gm:adjust", { shipId: "p1", hull: maxHull - 2, reason: "hit taken before the battle" })), "ack");
     await player.until((s) => s.ships.get("p1").hull === maxHull - 2, 5000, "the new hull");
-    assert.ok([...player.state.log].some((e: { result: string }) => /reason: hit taken before the battle/.test(e.result)));
+    await player.until(() => player.log.some((e) => /reason: hit taken before the battle/.test(e.result)), 5000, "the correction in the player's log");
     assert.equal(code(await gm.command("gm:adjust", { shipId: "p1", hull: maxHull + 1, reason: "x" })), "badValue");
     assert.equal(code(await gm.command("gm:adjust", { shipId: "p1", hull: 3 })), "invalid", "no reason");
     assert.equal(code(await gm.command("gm:adjust", { shipId: "p1", missiles: 3, reason: "x" })), "invalid", "ammunition without a turret");

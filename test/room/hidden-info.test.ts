@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { gmAndPlayer } from "../../harness/battles";
 import type { BattleRoom } from "../../rooms/BattleRoom";
-import { turnStamp, unpackModifiers } from "../../src/commands";
+import { turnStamp, unpackModifiers, type WireLogEntry } from "../../src/commands";
 import { useServer } from "../support/use-server";
 
 describe("hidden information", function () {
@@ -66,8 +66,8 @@ describe("hidden information", function () {
     const room = server().colyseus.getRoomById(roomId) as unknown as BattleRoom;
     const armour = room.engineState().ships.n1.armour;
     assert.equal((await gm.command("gm:start")).kind, "ack");
-    const hitOnNpc = (s: any) => [...s.log].find((e: any) => e.target === "n1" && e.action === "fire" && / hit /.test(e.result));
-    for (let turn = 0; turn < 40 && !hitOnNpc(gm.state); turn++) {
+    const hitOnNpc = (log: readonly WireLogEntry[]) => log.find((e) => e.target === "n1" && e.action === "fire" && / hit /.test(e.result));
+    for (let turn = 0; turn < 40 && !hitOnNpc(gm.log); turn++) {
       const s = gm.state;
       const v = turnStamp(s);
       if (s.activeShipId === "p1") {
@@ -78,12 +78,12 @@ describe("hidden information", function () {
         await gm.command("gm:act", { shipId: s.activeShipId, v, command: { type: "endTurn" } });
       }
     }
-    const gmEntry = hitOnNpc(gm.state);
+    const gmEntry = hitOnNpc(gm.log)!;
     assert.ok(gmEntry, "a hit on the NPC within 40 turns");
-    assert.match(gmEntry.detail, new RegExp(`− ${armour} armour`), "the GM reads the armour");
+    assert.match(gmEntry.detail ?? "", new RegExp(`− ${armour} armour`), "the GM reads the armour");
     assert.ok(unpackModifiers(gmEntry.detailModifiers).some((m) => m.label === "armour"));
-    await player.until((ps) => ps.version >= gm.state.version, 3000, "the player's log");
-    const seen = [...player.state.log].find((e: any) => e.seq === gmEntry.seq);
+    await player.until(() => player.log.some((e) => e.seq === gmEntry.seq), 3000, "the player's log");
+    const seen = player.log.find((e) => e.seq === gmEntry.seq)!;
     assert.ok(seen, "the player sees the hit");
     assert.doesNotMatch(seen.result, /armour/, "the public text names no armour");
     assert.ok(!seen.detail, "the detail text is not sent to the player");

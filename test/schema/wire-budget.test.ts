@@ -1,19 +1,20 @@
 // The full state a joining client downloads, for the largest battle the limits allow: every limit
 // at its maximum (15 custom ships of 20 turrets with 40-character names in 3-byte characters, every
-// system hit, every lock, the most missiles in flight, six seats, a full combat log and chat of
-// the longest lines), encoded as the GM's view (every detail) and as a player's view.
+// system hit, every lock, the most missiles in flight, six seats, a full chat of the longest
+// lines), encoded as the GM's view (every detail) and as a player's view; and the combat log's
+// tail a joining client is sent beside it (src/commands/log-wire.ts), at its worst.
 import assert from "node:assert/strict";
 import { Encoder, StateView } from "@colyseus/schema";
+import { Protocol, getMessageBytes } from "@colyseus/core";
 import { createBattle } from "../../src/engine";
-import { LIMITS } from "../../src/commands";
+import { LIMITS, LOG_MESSAGE, LOG_WIRE_BYTES, wireLogEntry, wireLogEntryBytes, type WireLogEntry } from "../../src/commands";
+import { LogFeed } from "../../src/battle/log-feed";
 import { MAX_MISSILES_IN_FLIGHT } from "../../src/data/missiles";
 import { MAX_SHIPS } from "../../src/data/ships";
 import { ROLES, SYSTEM_NAMES, pairKey, type Battle, type LogEntry } from "../../src/rules/model";
-import { BattleState, CrewMember, DETAIL, type LogEntryState } from "../../schema/BattleState";
-import { appendChat, appendLog, syncBattle } from "../../schema/sync";
-import {
-  CHAT_WIRE_BYTES, LOG_WIRE_BYTES, WIRE_STATE_BUDGET_BYTES, chatLineWireBytes, logEntryWireBytes,
-} from "../../schema/wire-budget";
+import { BattleState, CrewMember, DETAIL } from "../../schema/BattleState";
+import { appendChat, syncBattle } from "../../schema/sync";
+import { CHAT_WIRE_BYTES, WIRE_STATE_BUDGET_BYTES, chatLineWireBytes } from "../../schema/wire-budget";
 import { FULL_STATE_BUFFER_BYTES } from "../../rooms/full-state-serializer";
 
 /** The most UTF-8 bytes a string of `n` UTF-16 units can take: 3-byte characters. */
@@ -58,7 +59,7 @@ function bigEntry(seq: number, round: number, textLength: number): LogEntry {
   };
 }
 
-function worstState(parts: { log: boolean; chat: boolean } = { log: true, chat: true }): BattleState {
+function worstState(parts: { chat: boolean } = { chat: true }): BattleState {
   const battle = worstBattle();
   const state = new BattleState();
   state.name = wide(LIMITS.battleName);
@@ -70,9 +71,7 @@ function worstState(parts: { log: boolean; chat: boolean } = { log: true, chat: 
     member.positions.push(...ROLES);
     state.crew.set(member.id, member);
   }
-  // A long battle: thousands of entries and lines come and go, so reference ids are large.
-  let seq = 0;
-  if (parts.log) for (let r = 0; r < 400; r++) appendLog(state, Array.from({ length: 10 }, () => bigEntry(++seq, battle.round, 60 + (seq % 200))));
+  // A long battle: hundreds of lines come and go, so reference ids are large.
   if (parts.chat) for (let i = 0; i < 500; i++) appendChat(state, { seq: i, from: "s1000001", fromName: wide(LIMITS.name, i), text: wide(LIMITS.chat, i), at: Date.now() });
   return state;
 }
@@ -94,13 +93,14 @@ function fullStateBytes(state: BattleState, reveal: (view: StateView) => void): 
 
 const gmView = (state: BattleState) => (view: StateView) => {
   for (const ship of state.ships.values()) view.add(ship, DETAIL);
-  for (const e of state.log) if (e.detail) view.add(e, DETAIL);
 };
-// A player sees its whole fleet in detail (src/engine/visibility.ts), and the log entries aimed at it.
+// A player sees its whole fleet in detail (src/engine/visibility.ts).
 const playerView = (state: BattleState) => (view: StateView) => {
   for (const ship of state.ships.values()) if (ship.side === "players") view.add(ship, DETAIL);
-  for (const e of state.log) if (state.ships.get(e.target)?.side === "players") view.add(e, DETAIL);
 };
+
+/** Bytes of a `log` message as the room sends it. */
+const logMessageBytes = (entries: WireLogEntry[], tail = true) => getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, { tail, entries }).byteLength;
 
 describe("wire-state budget: the largest battle the limits allow", function () {
   this.timeout(60_000);
@@ -121,34 +121,17 @@ describe("wire-state budget: the largest battle the limits allow", function () {
     assert.ok(player <= WIRE_STATE_BUDGET_BYTES && spectator <= player);
   });
 
-  it("keeps the combat log and the chat within their byte bounds, newest kept", () => {
-    // Without the log, the chat's reference ids are smaller: the shares are over-, never underestimated.
+  it("keeps the chat within its byte bound, newest kept", () => {
     const full = fullStateBytes(state, gmView(state));
-    const noLog = worstState({ log: false, chat: true });
-    const noChat = worstState({ log: true, chat: false });
-    const logBytes = full - fullStateBytes(noLog, gmView(noLog));
+    const noChat = worstState({ chat: false });
     const chatBytes = full - fullStateBytes(noChat, gmView(noChat));
-    process.stderr.write(`      worst-case log ${logBytes} B (bound ${LOG_WIRE_BYTES}), chat ${chatBytes} B (bound ${CHAT_WIRE_BYTES})\n`);
-    assert.ok(logBytes > 0 && logBytes <= LOG_WIRE_BYTES, `log ${logBytes} B`);
+    process.stderr.write(`      worst-case chat ${chatBytes} B (bound ${CHAT_WIRE_BYTES})\n`);
     assert.ok(chatBytes > 0 && chatBytes <= CHAT_WIRE_BYTES, `chat ${chatBytes} B`);
-    assert.equal(state.log.at(-1)!.seq, 4000, "the newest entry is kept");
     assert.equal(state.chat.at(-1)!.seq, 499, "the newest line is kept");
   });
 
-  it("estimates each log entry and chat line at no less than what the encoder writes", () => {
-    // Entries of every size from tiny to long, with and without hidden detail, in a fresh state.
+  it("estimates each chat line at no less than what the encoder writes", () => {
     for (const textLength of [0, 1, 31, 32, 255, 256, 600]) {
-      for (const detail of ["none", "public damage", "hidden damage"] as const) {
-        const e = bigEntry(1, 1, textLength);
-        const entry: LogEntry = detail === "hidden damage" ? e
-          : detail === "public damage" ? { ...e, publicResult: undefined }
-          : { ...e, publicResult: undefined, damage: undefined, dice: [], modifiers: [] };
-        const s = new BattleState();
-        const before = fullStateBytes(s, () => undefined);
-        const added = appendLog(s, [entry]);
-        const after = fullStateBytes(s, (v) => added.forEach((x: LogEntryState) => v.add(x, DETAIL)));
-        assert.ok(after - before <= logEntryWireBytes(entry), `entry of ${textLength} (detail ${detail}): ${after - before} B > estimate ${logEntryWireBytes(entry)} B`);
-      }
       const line = { seq: 1, from: "s1", fromName: wide(LIMITS.name), text: wide(textLength), at: Date.now() };
       const s = new BattleState();
       const before = fullStateBytes(s, () => undefined);
@@ -163,5 +146,41 @@ describe("wire-state budget: the largest battle the limits allow", function () {
     assert.equal(state.missiles.size, MAX_MISSILES_IN_FLIGHT);
     assert.equal(state.ranges.size, MAX_SHIPS.players * MAX_SHIPS.npc, "a range between every player ship and every NPC ship");
     assert.ok(state.ranges.has(pairKey("p1", "n10")));
+  });
+});
+
+describe("combat-log budget: the tail a joining client is sent, at its worst", () => {
+  it("keeps the GM's tail of a long battle of the largest entries within its byte bound, newest kept", () => {
+    const battle = worstBattle();
+    const feed = new LogFeed();
+    let seq = 0;
+    // 400 commands of 10 entries each, every one with hidden detail, long texts, 12 dice and 8 DMs.
+    for (let r = 0; r < 400; r++) feed.publish(battle, Array.from({ length: 10 }, () => bigEntry(++seq, battle.round, 60 + (seq % 200))), new Set());
+    const tail = feed.tailFor("gm");
+    const bytes = logMessageBytes(tail.entries);
+    process.stderr.write(`      worst-case log tail: ${tail.entries.length} entries, ${bytes} B (bound ${LOG_WIRE_BYTES} B)\n`);
+    assert.ok(bytes <= LOG_WIRE_BYTES, `tail ${bytes} B over ${LOG_WIRE_BYTES} B`);
+    assert.ok(bytes > LOG_WIRE_BYTES * 0.8, `the bound is what stops the tail (${bytes} B)`);
+    assert.equal(tail.entries.at(-1)!.seq, 4000, "the newest entry is kept");
+    assert.ok(tail.entries.every((e) => e.detail !== undefined), "the GM's tail has every detail");
+    const player = feed.tailFor("player");
+    assert.deepEqual(player.entries.map((e) => e.seq), tail.entries.map((e) => e.seq));
+  });
+
+  it("estimates each entry at no less than what the encoder writes", () => {
+    const empty = logMessageBytes([], false);
+    for (const textLength of [0, 1, 31, 32, 255, 256, 600]) {
+      for (const detail of ["none", "public damage", "hidden damage"] as const) {
+        const e = bigEntry(1, 1, textLength);
+        const entry: LogEntry = detail === "hidden damage" ? e
+          : detail === "public damage" ? { ...e, publicResult: undefined }
+          : { ...e, publicResult: undefined, damage: undefined, dice: [], modifiers: [] };
+        for (const full of [false, true]) {
+          const w = wireLogEntry(entry, full);
+          const bytes = logMessageBytes([w], false) - empty;
+          assert.ok(bytes <= wireLogEntryBytes(w), `entry of ${textLength} (${detail}, full ${full}): ${bytes} B > estimate ${wireLogEntryBytes(w)} B`);
+        }
+      }
+    }
   });
 });
