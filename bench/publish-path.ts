@@ -2,7 +2,8 @@
 // between the engine and the socket writes, step by step, on a full battle (5 player ships,
 // 10 NPC ships, the load runner's classes): the engine's apply, the copy into the wire state,
 // the views, the patch encodings Colyseus makes (the shared changes once, then one per distinct
-// view), and the combat log's messages (one encoding per role). Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N]`
+// view), and the combat log's messages (one encoding per distinct message: per role when an entry
+// hides a detail, else one). Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N]`
 import fs from "node:fs";
 import path from "node:path";
 import { Encoder } from "@colyseus/schema";
@@ -78,7 +79,7 @@ while (commands < COMMANDS) {
     encoder.discardChanges();
     steps.encodeViews += Number(ns() - t);
     t = ns();
-    for (const message of feed.publish(battle, r.events, ROLES).values()) logBytes += getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, message).byteLength;
+    for (const message of new Set(feed.publish(battle, r.events, ROLES).values())) logBytes += getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, message).byteLength;
     steps.log += Number(ns() - t);
     commands++;
     round = battle.round;

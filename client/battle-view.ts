@@ -93,7 +93,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
       h("span", { class: "muted" }, c.role === "gm" ? "GM" : `${shipName(s, c.shipId)} · ${list<string>(c.positions).map(roleLabel).join(", ")}`),
       " ", h("span", { class: "sr-label" }, c.connected ? "connected" : "disconnected")))));
   const logPanel = section("Combat log", "log",
-    (s) => [session.log.length, session.log.at(-1)?.seq, session.log[0]?.seq, json(s.ships)],
+    (s) => [session.logRevision, json(s.ships)],
     (s) => combatLog(s, session.log), "log-panel");
   // The newest cards, always in view: the strip under the turn line, sticky with it.
   const latest = h("section", { class: "panel latest", testid: "latest", "aria-label": "Latest rolls" });
@@ -180,7 +180,7 @@ export function showBattle(root: HTMLElement, session: BattleSession, opts: { ca
     if (following) logBox.scrollTop = logBox.scrollHeight;
     const log = session.log;
     const lastSeq = log.at(-1)?.seq ?? 0;
-    const ls = JSON.stringify([lastSeq, log.length, json(s.ships)]);
+    const ls = JSON.stringify([session.logRevision, json(s.ships)]);
     if (ls !== latestSig) {
       latestSig = ls;
       replaceChildren(latest, h("h3", { class: "sr-only" }, "Latest rolls"), latestCards(s, log));

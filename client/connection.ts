@@ -213,6 +213,11 @@ export class BattleSession {
     return this.protocol.log.entries;
   }
 
+  /** Moves with every change of `log` (a redraw key). */
+  get logRevision(): number {
+    return this.protocol.log.revision;
+  }
+
   /**
    * Sends a command with a fresh `cid` (and `v` unless `stamp` is false); returns the cid. A
    * `cid` in the payload re-sends an earlier command: the server answers it with the original

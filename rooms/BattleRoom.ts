@@ -275,13 +275,19 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     const messages = this.feed.publish(change.battle, change.events, roles);
     if (messages.size) coalesceWritesOf(this.clients.map((c) => c.sessionId));
     this.broadcastPatch();
-    for (const [role, message] of messages) this.sendLog(this.clients.filter((c) => c.userData?.role === role), message);
+    const encoded = new Map<LogMessage, Uint8Array>();
+    for (const client of this.clients) {
+      const message = client.userData && messages.get(client.userData.role);
+      if (!message) continue;
+      let bytes = encoded.get(message);
+      if (!bytes) encoded.set(message, (bytes = logBytes(message)));
+      client.enqueueRaw(bytes);
+    }
   }
 
-  /** A `log` message, encoded once for all its clients (before their join completes, Colyseus holds it for them). */
+  /** A `log` message to these clients (before a join completes, Colyseus holds it for the client). */
   private sendLog(clients: BattleClient[], message: LogMessage) {
-    if (!clients.length) return;
-    const bytes = getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, message);
+    const bytes = logBytes(message);
     for (const client of clients) client.enqueueRaw(bytes);
   }
 
@@ -311,12 +317,17 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
 
   get commandLog() { return this.host.commandLog; }
   /** Bytes of the `log` message a client of `role` joining now is sent first. */
-  logTailBytes(role: FeedRole) { return getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, this.feed.tailFor(role)).byteLength; }
+  logTailBytes(role: FeedRole) { return logBytes(this.feed.tailFor(role)).byteLength; }
   get fullLog() { return this.host.fullLog; }
   replayRecord() { return this.host.replayRecord(); }
   engineState(): Battle { return this.host.battle; }
   /** GET /api/battles/:id/log (through matchMaker.remoteRoomCall). */
   exportLog(gmKey: unknown, ip?: string) { return this.host.exportLog(gmKey, ip); }
+}
+
+/** A `log` message as its frame: encoded once, sent to every client that reads the same. */
+function logBytes(message: LogMessage): Uint8Array {
+  return getMessageBytes.raw(Protocol.ROOM_DATA, LOG_MESSAGE, message);
 }
 
 /** A refusal of the host becomes the ServerError Colyseus sends to the client (with its status). */

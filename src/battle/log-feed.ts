@@ -5,8 +5,8 @@
 // target's details (src/engine/visibility.ts: the GM always, players for their fleet and ships
 // under their sensor lock), at the entry's publication or later, and keeps it when the
 // entitlement ends (a lock lasts its round), as the table would remember what it was told. When a
-// role gains a ship, the entries about it it had only in public form are revealed: that role is
-// sent its tail again. Plain logic, no sockets: the room encodes each message once per role.
+// role gains a ship, the entries about that ship it holds in public form only are revealed: that
+// role is sent its tail again. Plain logic, no sockets: the room encodes each message once per role.
 import { detailedShips } from "../engine";
 import type { Battle, LogEntry } from "../rules/model";
 import { LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, hasHiddenDetail, wireLogEntry, wireLogEntryBytes, type LogMessage, type WireLogEntry } from "../commands/log-wire";
@@ -38,10 +38,11 @@ export class LogFeed {
 
   /**
    * Takes an accepted change's new entries; returns the `log` message each of `roles` (the roles
-   * with a client connected) is to receive, if any.
+   * with a client connected) is to receive, if any. Roles that read the same get the same object.
    */
   publish(battle: Battle, events: readonly LogEntry[], roles: ReadonlySet<FeedRole>): Map<FeedRole, LogMessage> {
-    const retail = new Set<FeedRole>();
+    // The roles to be sent their whole tail again: it reveals entries they already hold.
+    const tailAgain = new Set<FeedRole>();
     for (const [role, bit] of LIMITED) {
       const now = detailedShips(battle, { role, shipId: "" });
       const before = this.entitled.get(role);
@@ -50,7 +51,7 @@ export class LogFeed {
       for (const k of this.kept) {
         if (k.full && !(k.revealed & bit) && now.has(k.target)) {
           k.revealed |= bit;
-          retail.add(role);
+          tailAgain.add(role);
         }
       }
     }
@@ -67,9 +68,15 @@ export class LogFeed {
     }
     this.trim(battle.round);
     const out = new Map<FeedRole, LogMessage>();
+    const since = this.since();
+    // The roles that read nothing hidden in these entries (every role, after a miss or a turn's end)
+    // share one message object: the room encodes it once.
+    let open: LogMessage | undefined;
     for (const role of roles) {
-      if (retail.has(role)) out.set(role, this.tailFor(role));
-      else if (fresh.length) out.set(role, { tail: false, entries: fresh.map((k) => formFor(k, role)), since: this.since() });
+      if (tailAgain.has(role)) out.set(role, this.tailFor(role));
+      else if (!fresh.length) continue;
+      else if (fresh.some((k) => k.full && reads(k, role))) out.set(role, { tail: false, entries: fresh.map((k) => formFor(k, role)), since });
+      else out.set(role, (open ??= { tail: false, entries: fresh.map((k) => k.open), since }));
     }
     return out;
   }
@@ -98,9 +105,13 @@ export class LogFeed {
   }
 }
 
+/** Whether `role` may read the entry's hidden detail. */
+function reads(k: Kept, role: FeedRole): boolean {
+  return role === "gm" || (k.revealed & BIT[role]) !== 0;
+}
+
 function formFor(k: Kept, role: FeedRole): WireLogEntry {
-  if (!k.full) return k.open;
-  return role === "gm" || k.revealed & BIT[role] ? k.full : k.open;
+  return k.full && reads(k, role) ? k.full : k.open;
 }
 
 function gained(before: ReadonlySet<string>, now: ReadonlySet<string>): boolean {

@@ -122,6 +122,15 @@ export function wireLogEntryBytes(w: WireLogEntry): number {
  */
 export class LogBook {
   private list: WireLogEntry[] = [];
+  private changes = 0;
+
+  /**
+   * Counts the changes applied: a view redraws when it moves (a tail that only reveals details of
+   * entries already held changes no seq and no length).
+   */
+  get revision(): number {
+    return this.changes;
+  }
 
   /** The entries held, oldest first. */
   get entries(): readonly WireLogEntry[] {
@@ -155,11 +164,13 @@ export class LogBook {
         changed = true;
       }
     }
+    if (changed) this.changes++;
     return changed;
   }
 
   /** Forgets everything (the client follows its battle to another process: that one sends its tail). */
   clear(): void {
     this.list = [];
+    this.changes++;
   }
 }

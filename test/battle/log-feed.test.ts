@@ -79,6 +79,16 @@ describe("the combat log's messages: what each role is sent", () => {
     assert.equal(feed.tailFor("spectator").entries[0]!.detail, undefined);
   });
 
+  it("gives every role the same message, to encode once, when the new entries hide nothing", () => {
+    const feed = new LogFeed();
+    const out = feed.publish(battle(), [note(1, 1), note(2, 1)], ALL);
+    assert.equal(new Set(out.values()).size, 1);
+    assert.deepEqual(seqs(out.get("spectator")), [1, 2]);
+    const hidden = feed.publish(battle(), [hit(3, 1, "n1")], ALL);
+    assert.notEqual(hidden.get("gm"), hidden.get("player"), "the GM reads the hidden detail");
+    assert.equal(hidden.get("player"), hidden.get("spectator"), "players and spectators read the same public form");
+  });
+
   it("sends nothing for a change without entries that reveals nothing", () => {
     const feed = new LogFeed();
     const b = battle();
@@ -124,6 +134,23 @@ describe("a client's log book", () => {
     }
     assert.deepEqual(book.entries.map((e) => e.seq), feed.tailFor("gm").entries.map((e) => e.seq));
     assert.equal(book.entries[0]!.round, 5);
+  });
+
+  it("moves its revision with every change, a tail that only reveals details included", () => {
+    const feed = new LogFeed();
+    const b = battle();
+    const book = new LogBook();
+    book.apply(feed.publish(b, [hit(1, 1, "n1")], ALL).get("player"));
+    const before = book.revision;
+    b.ships.p1!.lockedOn = ["n1"];
+    const reveal = feed.publish(b, [], ALL).get("player")!;
+    assert.equal(reveal.tail, true);
+    assert.ok(book.apply(reveal));
+    assert.deepEqual(book.entries.map((e) => e.seq), [1], "the same entries");
+    assert.ok(book.entries[0]!.detail, "now with the detail");
+    assert.ok(book.revision > before, "a redraw is due");
+    assert.equal(book.apply({ tail: false, entries: [], since: 1 }), false);
+    assert.equal(book.revision, before + 1, "nothing changed, no new revision");
   });
 
   it("ignores malformed messages without throwing", () => {

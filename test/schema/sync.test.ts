@@ -142,6 +142,9 @@ describe("schema sync, encoded and decoded as a client would", () => {
       ["coordinationPool", () => { p1.coordinationPool += 1; }], ["lockedOn", () => { p1.lockedOn.push("n1"); }],
       ["actedThisTurn", () => { p1.actedThisTurn.push("gunner"); }], ["turret damage", () => { p1.turrets[0]!.damage += 1; }],
       ["turret ammunition", () => { p1.turrets[0]!.missiles += 1; }], ["turret used", () => { p1.turrets[0]!.usedRound += 1; }],
+      // Lists that change length beside turret values: the turrets' values sit after the lists in the sync's record.
+      ["a lock and a shot together", () => { p1.lockedOn.push("n2"); p1.turrets[0]!.missiles -= 1; p1.turrets.at(-1)!.usedRound += 2; }],
+      ["locks and acted positions cleared with ammunition", () => { p1.lockedOn = []; p1.actedThisTurn = []; p1.turrets.at(-1)!.ready = "pointDefense"; }],
       ["name", () => { p1.name = "Renamed"; }], ["destroyed", () => { p1.destroyed = true; }],
     ];
     for (const [what, change] of changes) {
@@ -153,12 +156,12 @@ describe("schema sync, encoded and decoded as a client would", () => {
         name: seen.name, hull: seen.hull, structure: seen.structure, armour: seen.armour, evasive: seen.evasive, initiative: seen.initiative,
         reactionsLeft: seen.reactionsLeft, dodgeReady: seen.dodgeReady, coordinationPool: seen.coordinationPool, destroyed: seen.destroyed,
         condition: seen.condition, systems: Object.fromEntries(seen.systems.entries()), lockedOn: [...seen.lockedOn], actedThisTurn: [...seen.actedThisTurn],
-        turret: { damage: seen.turrets[0]!.damage, missiles: seen.turrets[0]!.missiles, usedRound: seen.turrets[0]!.usedRound },
+        turrets: seen.turrets.map((t) => [t.damage, t.missiles, t.usedRound, t.ready]),
       }, {
         name: p1.name, hull: p1.hull, structure: p1.structure, armour: p1.armour, evasive: p1.evasive, initiative: p1.initiative,
         reactionsLeft: p1.reactionsLeft, dodgeReady: p1.dodgeReady, coordinationPool: p1.coordinationPool, destroyed: p1.destroyed,
         condition: state.ships.get("p1")!.condition, systems: { ...p1.systems }, lockedOn: [...p1.lockedOn], actedThisTurn: [...p1.actedThisTurn],
-        turret: { damage: p1.turrets[0]!.damage, missiles: p1.turrets[0]!.missiles, usedRound: p1.turrets[0]!.usedRound },
+        turrets: p1.turrets.map((t) => [t.damage, t.missiles, t.usedRound, t.ready]),
       }, `after a change of ${what}`);
     }
   });
