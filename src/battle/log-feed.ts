@@ -6,7 +6,8 @@
 // under their sensor lock), at the entry's publication or later, and keeps it when the
 // entitlement ends (a lock lasts its round), as the table would remember what it was told. When a
 // role gains a ship, the entries about that ship it holds in public form only are revealed: that
-// role is sent its tail again. Plain logic, no sockets: the room encodes each message once per role.
+// role is sent its tail again. Plain logic, no sockets: the roles that read the same get the same
+// message object, which the room encodes once.
 import { detailedShips } from "../engine";
 import type { Battle, LogEntry } from "../rules/model";
 import { LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, hasHiddenDetail, wireLogEntry, wireLogEntryBytes, type LogMessage, type WireLogEntry } from "../commands/log-wire";
@@ -89,11 +90,6 @@ export class LogFeed {
   /** The seq of the oldest entry kept (0: none). */
   private since(): number {
     return this.kept[0]?.open.seq ?? 0;
-  }
-
-  /** Entries kept (tests and the state sampler). */
-  get size(): number {
-    return this.kept.length;
   }
 
   /** Keeps the last LOG_ROUNDS_KEPT rounds up to `round`, and at most LOG_WIRE_BYTES (newest kept). */

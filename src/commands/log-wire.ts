@@ -1,10 +1,10 @@
 // The combat log on the wire. It is not part of the synchronised state: each accepted command's
-// new entries travel as one `log` message per role (the GM's, the players', the spectators'),
-// encoded once and sent to every client of that role, and a client that joins, reloads, reconnects
-// or follows its battle to another process gets the kept tail in one `log` message first.
+// new entries travel as a `log` message, as each role (the GM, the players, the spectators) may
+// read them, encoded once for all the clients that read the same; a client that joins, reloads,
+// reconnects or follows its battle to another process gets the kept tail in one `log` message first.
 // In the state every entry was a schema object the server created, tracked, encoded into each
-// view's patch and trimmed again: 15–20 % of a command's server CPU and a tenth of the live
-// objects of a full battle (docs/performance.md, "Fourth pass").
+// view's patch and trimmed again; out of it a finished battle holds a third of the heap and a
+// command costs the server 4–19 % less (docs/performance.md, "Fourth pass").
 //
 // What a role may read of an entry is the visibility rule's (src/engine/visibility.ts): an entry
 // that would reveal its target's armour carries the full text and damage only for the roles
@@ -53,7 +53,7 @@ export function hasHiddenDetail(e: LogEntry): boolean {
 }
 
 /** The damage DMs anyone may read: all but the target's armour when the entry hides it. */
-export function publicDamageModifiers(e: LogEntry): { label: string; value: number }[] {
+function publicDamageModifiers(e: LogEntry): { label: string; value: number }[] {
   const all = e.damage?.modifiers ?? [];
   return hasHiddenDetail(e) ? all.filter((m) => m.label !== "armour") : all;
 }
