@@ -61,7 +61,7 @@ describe("load leak: finished battles leave nothing behind in the server's memor
 });
 
 describe("load leak: the bound fails on a server that keeps every disposed room", function () {
-  // A kept room holds about 0.45 MB of heap (440–490 KB measured, its logs differ with the dice;
+  // A kept room holds about 0.45 MB of heap (420–490 KB measured, its logs differ with the dice;
   // it was 1.3–2.1 MB while the combat log was schema state): 40 of them between the first and
   // last judged batch are about twice the bound.
   const tables = 10;
