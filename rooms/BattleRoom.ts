@@ -188,7 +188,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     client.view = this.views.viewFor(reply.role, this.host.battle, this.state);
     if (auth.kind === "seat") crewOf(this.state, auth.seat).connected = true;
     client.send("seat", reply);
-    this.sendLog([client], this.feed.tailFor(reply.role));
+    this.sendLog(client, this.feed.tailFor(reply.role));
     this.patchSoon();
     if (held && auth.kind === "seat") {
       // Nobody will reconnect the old session any more: free it now (onLeave), not when the grace expires.
@@ -223,7 +223,7 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     this.patchSoon();
     // Colyseus hands the reconnected client its previous (shared) view; the log sent while it was away is in the tail.
     this.patchMeter.attach(client);
-    if (client.userData) this.sendLog([client], this.feed.tailFor(client.userData.role));
+    if (client.userData) this.sendLog(client, this.feed.tailFor(client.userData.role));
     notify("reconnected", { roomId: this.roomId, seat: info, sessionId: client.sessionId });
   }
 
@@ -285,10 +285,9 @@ export class BattleRoom extends Room<{ state: BattleState; metadata: BattleMetad
     }
   }
 
-  /** A `log` message to these clients (before a join completes, Colyseus holds it for the client). */
-  private sendLog(clients: BattleClient[], message: LogMessage) {
-    const bytes = logBytes(message);
-    for (const client of clients) client.enqueueRaw(bytes);
+  /** A `log` message to one client (before its join completes, Colyseus holds it for the client). */
+  private sendLog(client: BattleClient, message: LogMessage) {
+    client.enqueueRaw(logBytes(message));
   }
 
   override broadcastPatch(): boolean {

@@ -9,9 +9,11 @@ import type { StateView as ViewType } from "@colyseus/schema";
 import { StateView } from "@colyseus/schema";
 import { detailedShips } from "../src/engine";
 import type { Battle } from "../src/rules/model";
+import type { SeatReply } from "../src/commands";
 import { DETAIL, type BattleState } from "../schema/BattleState";
 
-export type ViewRole = "gm" | "player" | "spectator";
+/** The roles a seat can hold (the `seat` reply's): clients of one role share one view. */
+export type ViewRole = SeatReply["role"];
 
 interface SharedView {
   view: ViewType;

@@ -10,9 +10,11 @@
 // message object, which the room encodes once.
 import { detailedShips } from "../engine";
 import type { Battle, LogEntry } from "../rules/model";
+import type { SeatReply } from "../commands/replies";
 import { LOG_ROUNDS_KEPT, LOG_WIRE_BYTES, hasHiddenDetail, wireLogEntry, wireLogEntryBytes, type LogMessage, type WireLogEntry } from "../commands/log-wire";
 
-export type FeedRole = "gm" | "player" | "spectator";
+/** The roles a seat can hold (the `seat` reply's): what decides which form of an entry a client reads. */
+export type FeedRole = SeatReply["role"];
 
 /** The roles whose entitlement varies, and their bit in `Kept.revealed` (the GM reads every detail). */
 const BIT = { player: 1, spectator: 2 } as const;
