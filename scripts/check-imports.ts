@@ -37,7 +37,8 @@ export const LAYERS: Layer[] = [
   // The wire state packs a log entry's lists in the protocol's one format (shared with the client).
   { name: "schema", paths: ["schema"], mayImport: ["schema", "src/rules/model.ts", "src/commands/log-fields.ts"], packages: /^@colyseus\/schema$/ },
   // One battle without sockets (the host's pipeline): no Colyseus, no wire state, no rooms/.
-  { name: "battle", paths: ["src/battle"], mayImport: ["src"], packages: /^(node:.*|zod)$/ },
+  // msgpackr packs the command log (src/battle/command-tape.ts).
+  { name: "battle", paths: ["src/battle"], mayImport: ["src"], packages: /^(node:.*|zod|msgpackr)$/ },
   // Everything else under src/: configuration, persistence, observability, the HTTP guards.
   { name: "server", paths: ["src"], mayImport: ["src", "schema"], packages: ANY_PACKAGE },
   // The composition root registers the Colyseus room: the one file of src/ that may import rooms/.

@@ -22,6 +22,7 @@ import { decideJoin, parseJoinOptions, Refused, refusalVerdict, type AdmitVerdic
 import type { BattleContext } from "./context";
 import { listingKey, lobbyListing, type BattleMetadata } from "./lobby";
 import { Guard, rateClassOf, STRIKE_CODES } from "./guard";
+import { CommandTape } from "./command-tape";
 import { AbsentSeats, gmActRefusal } from "./gm-control";
 import { cidOf, readMessage, zodMessage, type MessageTable } from "./messages";
 import { ReplyMemory, type Remembered } from "./reply-memory";
@@ -81,8 +82,8 @@ const MOVING = "the battle is moving to another server: re-send once reconnected
 export class BattleHost implements HostedBattle {
   battle!: Battle;
   readonly seats = new Seats();
-  /** Every accepted command, in order: with the seed, it replays the battle exactly. */
-  readonly commandLog: { actor: Actor; cmd: Command }[] = [];
+  /** Every accepted command, in order, packed: with the seed, it replays the battle exactly. */
+  readonly commandLog = new CommandTape();
   /** The full log as last rebuilt for an export (`fullLog`), dropped by the next command. */
   private exported?: LogEntry[];
   /** Read-only watchers, by session id. */
@@ -602,7 +603,7 @@ export class BattleHost implements HostedBattle {
 
   /** The seed and accepted commands: everything needed to replay this battle. */
   replayRecord() {
-    return { seed: this.seed, setup: this.setup(), commands: this.commandLog };
+    return { seed: this.seed, setup: this.setup(), commands: this.commandLog.toArray() };
   }
 
   /** The full combat log and replay record, for the GM only (GET /api/battles/:id/log); `ip` is the request's peer address. */

@@ -29,6 +29,15 @@ const NOT_UNDOABLE = new Set<string>(["undo", "pause", "resume", "idleEnd"]);
 
 export interface HistoryStep { actor: Actor; cmd: Command }
 
+/**
+ * The accepted commands, in order, read one at a time: an array, or the host's packed command
+ * tape (src/battle/command-tape.ts), which keeps them out of the garbage-collected heap.
+ */
+export interface StepList {
+  readonly length: number;
+  at(index: number): HistoryStep | undefined;
+}
+
 export interface BattleHistory {
   readonly setup: BattleSetup;
   readonly seed: number | string;
@@ -36,12 +45,12 @@ export interface BattleHistory {
    * Every accepted command so far, in order (the host's command log: the caller appends each
    * accepted command after applyWithHistory, undos included).
    */
-  readonly commands: readonly HistoryStep[];
+  readonly commands: StepList;
   /** Indices in `commands` of the undoable commands an undo may still take back, oldest first. */
   undoable: number[];
 }
 
-export function createHistory(setup: BattleSetup, seed: number | string, commands: readonly HistoryStep[] = []): BattleHistory {
+export function createHistory(setup: BattleSetup, seed: number | string, commands: StepList = []): BattleHistory {
   return { setup, seed, commands, undoable: [] };
 }
 
@@ -57,11 +66,11 @@ export function applyWithHistory(battle: Battle, history: BattleHistory, actor: 
 }
 
 /** For each undo among commands [0, upto): the index of the command it took back (bookkeeping only). */
-function undoTargets(commands: readonly HistoryStep[], upto: number): Map<number, number> {
+function undoTargets(commands: StepList, upto: number): Map<number, number> {
   const stack: number[] = [];
   const targets = new Map<number, number>();
   for (let i = 0; i < upto; i++) {
-    const type = commands[i]!.cmd.type;
+    const type = commands.at(i)!.cmd.type;
     if (type === "undo") targets.set(i, stack.pop()!);
     else if (!NOT_UNDOABLE.has(type)) {
       stack.push(i);
@@ -86,11 +95,11 @@ function rebuild(history: BattleHistory, upto: number, also?: number): { battle:
   const dice = createDice(history.seed);
   const kept = new Map<number, Kept>();
   for (let i = 0; i < upto; i++) {
-    const step = history.commands[i]!;
+    const step = history.commands.at(i)!;
     if (step.cmd.type === "undo") {
       // Validated when it was accepted; the same undo again, from the copy kept.
       const target = targets.get(i)!;
-      putBack(battle, kept.get(target)!, history.commands[target]!);
+      putBack(battle, kept.get(target)!, history.commands.at(target)!);
       continue;
     }
     const before = wanted.has(i) ? structuredClone(battle) : undefined;
@@ -110,7 +119,7 @@ function undo(battle: Battle, history: BattleHistory, actor: Actor): ApplyResult
   // Replayed through command k itself, to know the log entries it made; the copy before it is the result.
   const { kept } = rebuild(history, k + 1, k);
   history.undoable.pop();
-  return { ok: true, events: putBack(battle, kept.get(k)!, history.commands[k]!) };
+  return { ok: true, events: putBack(battle, kept.get(k)!, history.commands.at(k)!) };
 }
 
 /** The battle as it was before the undone command, in place, but for what only moves forward; the undo's log entry. */

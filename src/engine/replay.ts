@@ -24,17 +24,17 @@ export function replayStep(battle: Battle, dice: Dice, step: ReplayStep, index: 
  * Replays accepted commands; throws BattleSetupError("replayDiverged") if one is now rejected.
  * `onEntries` gets each command's log entries as they are made again.
  */
-export function replayWithDice(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[], onEntries?: (entries: LogEntry[]) => void): { battle: Battle; dice: SeededDice } {
+export function replayWithDice(setup: BattleSetup, seed: number | string, log: Iterable<ReplayStep>, onEntries?: (entries: LogEntry[]) => void): { battle: Battle; dice: SeededDice } {
   const battle = createBattle(setup);
   const dice = createDice(seed);
   // Undos in the log take back what they took back live: the history is rebuilt as it goes.
   const commands: ReplayStep[] = [];
   const history = createHistory(setup, seed, commands);
-  log.forEach((step, i) => {
-    const entries = replayStep(battle, dice, step, i, history);
+  for (const step of log) {
+    const entries = replayStep(battle, dice, step, commands.length, history);
     onEntries?.(entries);
     commands.push(step);
-  });
+  }
   return { battle, dice };
 }
 
@@ -43,12 +43,12 @@ export function replayWithDice(setup: BattleSetup, seed: number | string, log: r
  * deterministic (a restore relies on the same). The battle host keeps no copy of its full log; it
  * rebuilds it here when the GM exports it.
  */
-export function replayLog(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): LogEntry[] {
+export function replayLog(setup: BattleSetup, seed: number | string, log: Iterable<ReplayStep>): LogEntry[] {
   const all: LogEntry[] = [];
   replayWithDice(setup, seed, log, (entries) => { for (const e of entries) all.push(e); });
   return all;
 }
 
-export function replay(setup: BattleSetup, seed: number | string, log: readonly ReplayStep[]): Battle {
+export function replay(setup: BattleSetup, seed: number | string, log: Iterable<ReplayStep>): Battle {
   return replayWithDice(setup, seed, log).battle;
 }

@@ -1,5 +1,5 @@
 // Shared fixtures for engine tests.
-import { apply, applyWithHistory, createBattle, createHistory, type ReplayStep } from "../../src/engine";
+import { apply, applyWithHistory, createBattle, createHistory, type ReplayStep, type StepList } from "../../src/engine";
 import type { Actor, ApplyResult, BattleSetup, Command } from "../../src/engine/types";
 import { createDice, type Dice } from "../../src/rules/dice";
 import type { Battle, Role } from "../../src/rules/model";
@@ -41,11 +41,13 @@ export function act(b: Battle, cmd: Command & { shipId: string }, dice: Dice): A
 
 export const clone = <T>(x: T): T => structuredClone(x);
 
+/** Where a live table keeps its accepted commands: an array, or the host's packed tape (src/battle/command-tape.ts). */
+export type CommandLog = StepList & { push(step: ReplayStep): void };
+
 /** A live battle as a room holds it: battle, dice, history and the log of accepted commands that the history reads (its undo replays it). */
-export function liveTable(setup: BattleSetup, seed: number) {
+export function liveTable<L extends CommandLog = ReplayStep[]>(setup: BattleSetup, seed: number, log: L = [] as unknown as L) {
   const battle = createBattle(setup);
   const dice = createDice(seed);
-  const log: ReplayStep[] = [];
   const history = createHistory(setup, seed, log);
   const send = (actor: Actor, cmd: Command): ApplyResult => {
     const r = applyWithHistory(battle, history, actor, cmd, dice);

@@ -6,7 +6,8 @@ import { activeShipId, replayWithDice } from "../../src/engine";
 import type { BattleSetup } from "../../src/engine/types";
 import type { Battle } from "../../src/rules/model";
 import { largestBattleOptions } from "../../harness/largest-battle";
-import { crew, GM, liveTable } from "./helpers";
+import { CommandTape } from "../../src/battle/command-tape";
+import { crew, GM, liveTable, type CommandLog } from "./helpers";
 
 const plain = (b: Battle) => JSON.parse(JSON.stringify(b)) as Battle;
 /** What an undo moves forward rather than back (docs/rules.md): compared apart. */
@@ -16,10 +17,10 @@ const rewound = (b: Battle) => {
 };
 
 /** The largest battle, played as a table does it: every accepted command in the log the history reads. */
-function largestTable(seed: number) {
+function largestTable(seed: number, commands: CommandLog) {
   const o = largestBattleOptions();
   const setup: BattleSetup = { ruleset: "ce", startingRange: "medium", ships: o.ships as BattleSetup["ships"] };
-  const { battle, dice, history, log, send } = liveTable(setup, seed);
+  const { battle, dice, history, log, send } = liveTable(setup, seed, commands);
   /** One turn of the active ship: lock, fire, launch a smart missile, end the turn if it has not passed. */
   const turn = () => {
     const id = activeShipId(battle)!;
@@ -36,11 +37,17 @@ function largestTable(seed: number) {
   return { setup, battle, dice, log, history, send, turn };
 }
 
-describe("the undo, rebuilt from the command log", () => {
+/** The log as a plain list, whatever holds it. */
+const steps = (log: CommandLog) => Array.from({ length: log.length }, (_, i) => log.at(i)!);
+
+// The host keeps its log packed (src/battle/command-tape.ts): the undo must read it the same.
+const LOGS: [string, () => CommandLog][] = [["an array", () => []], ["the host's packed command tape", () => new CommandTape()]];
+
+for (const [held, newLog] of LOGS) describe(`the undo, rebuilt from the command log held in ${held}`, () => {
   it("an undo on the largest battle after many rounds rebuilds the same battle the replay of the log gives", function () {
     this.timeout(60_000);
     const seed = 1414;
-    const t = largestTable(seed);
+    const t = largestTable(seed, newLog());
     assert.ok(t.send(GM, { type: "start" }).ok);
     // Ten rounds, with an undo (and the command sent again) every few turns, so the log holds undos.
     let turns = 0;
@@ -49,7 +56,7 @@ describe("the undo, rebuilt from the command log", () => {
       if (++turns % 7 === 0) assert.ok(t.send(GM, { type: "undo" }).ok, "an undo mid-battle");
     }
     assert.equal(t.battle.phase, "combat");
-    assert.ok(t.log.filter((s) => s.cmd.type === "undo").length >= 10, "undos in the log");
+    assert.ok(steps(t.log).filter((s) => s.cmd.type === "undo").length >= 10, "undos in the log");
 
     // The last command, undone: the battle the table saw before it (but for what only moves forward).
     const before = rewound(t.battle);
@@ -64,7 +71,7 @@ describe("the undo, rebuilt from the command log", () => {
     assert.deepEqual(t.dice.getState(), diceAfterShot, "the live dice are not rewound");
 
     // The replay of the whole log, undos included, gives the same battle and the same dice.
-    const replayed = replayWithDice(t.setup, seed, t.log);
+    const replayed = replayWithDice(t.setup, seed, steps(t.log));
     assert.deepEqual(plain(replayed.battle), plain(t.battle), "replay of the log = live battle");
     assert.deepEqual(replayed.dice.getState(), t.dice.getState(), "replay's dice = live dice");
   });

@@ -134,7 +134,7 @@ describe("connection resilience", function () {
     await gm.until((s) => s.phase === "ended", 220_000, "the battle to end");
     done = true;
     await loop;
-    const timeouts = room.commandLog.filter((c) => c.cmd.type === "timeout").length;
+    const timeouts = room.commandLog.toArray().filter((c) => c.cmd.type === "timeout").length;
     assert.ok(timeouts >= 1, "the absent player's turns ended by timeout");
     assert.equal(room.engineState().result?.winner, "npc");
   });

@@ -17,7 +17,7 @@ describe("turn timeout", function () {
     const first = { round: gm.state.round, turnIndex: gm.state.turnIndex };
     assert.ok(gm.state.turnEndsAt > Date.now(), "the turn deadline is in state");
     await gm.until((s) => s.round !== first.round || s.turnIndex !== first.turnIndex, LIMITS.turnTimeoutSec.min * 1000 + 8000, "the turn to time out");
-    const timeout = room.commandLog.find((c) => c.cmd.type === "timeout");
+    const timeout = room.commandLog.toArray().find((c) => c.cmd.type === "timeout");
     assert.ok(timeout, "the timeout is an accepted system command in the log, so replays include it");
     assert.equal(timeout!.actor.kind, "system");
   });
