@@ -1,8 +1,8 @@
 // The battle's accepted commands, in order, packed into one growing buffer: with the seed they
-// replay the battle exactly (the GM's undo, the export). Kept as objects, a command cost ≈ 240
+// replay the battle exactly (the GM's undo, the export). Kept as objects, a command cost ≈ 175
 // bytes of garbage-collected heap for the battle's whole life (four or five live objects each);
 // at 500 full battles that was the largest share of the soak's heap growth, and every full
-// collection walked it (docs/performance.md, "Fifth pass"). Packed, a shot is ≈ 50 bytes outside
+// collection walked it (docs/performance.md, "Fifth pass"). Packed, a command is ≈ 45 bytes outside
 // the heap the collector traces, and reading a command back (an undo, an export: each replays
 // the battle anyway) decodes it in about a microsecond.
 //

@@ -48,7 +48,7 @@ describe("the packed command log", () => {
   it("keeps a full battle's commands in under 100 bytes each, buffers included", function () {
     this.timeout(30_000);
     const { tape } = play(12);
-    // Objects cost ≈ 240 bytes of heap a command; the bound leaves room for the buffer's doubling.
+    // Objects cost ≈ 175 bytes of heap a command; the bound leaves room for the buffer's doubling.
     const perCommand = tape.retainedBytes / tape.length;
     assert.ok(perCommand < 100, `${perCommand.toFixed(1)} bytes a command`);
   });
