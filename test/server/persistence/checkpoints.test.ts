@@ -46,7 +46,7 @@ describe("battle checkpoints", function () {
       const stored = await disk.load("c1");
       assert.equal(stored?.records.length, 200);
       assert.equal(stored?.snapshot?.seq, 200, "the newest checkpoint is on disk");
-      assert.deepEqual(fs.readdirSync(`${dir}/battles/c1`).sort(), ["log.ndjson", "meta.json", "snap.json"], "no temporary file left behind");
+      assert.deepEqual(fs.readdirSync(`${dir}/battles/c1`).sort(), ["log.ndjson", "meta.json", "snap-0.json", "snap-1.json"], "the two slots, nothing else");
       await disk.close();
     });
 
@@ -59,6 +59,39 @@ describe("battle checkpoints", function () {
       assert.equal((await disk.load("c2"))?.snapshot?.seq, 9, "a late, older checkpoint is skipped");
       await disk.snapshot("c2", snapshotAt(10));
       assert.equal((await disk.load("c2"))?.snapshot?.seq, 10);
+      await disk.close();
+    });
+
+    it("keeps the newest whole checkpoint when a crash tore the one being written, and writes the next over the torn one", async () => {
+      const disk = new DiskBattleStore(dir);
+      await disk.create("c4", META);
+      await disk.snapshot("c4", snapshotAt(5)); // slot 0
+      await disk.snapshot("c4", snapshotAt(6)); // slot 1
+      // A crash while checkpoint 7 was being written over slot 0: its first bytes, then the old
+      // rest, which here (the same shape, the same length) still parses as JSON with seq 7.
+      const slot0 = `${dir}/battles/c4/snap-0.json`;
+      const torn = Buffer.from(JSON.stringify(snapshotAt(7))).subarray(0, 5_000);
+      const fd = fs.openSync(slot0, "r+");
+      fs.writeSync(fd, torn, 0, torn.length, 0);
+      fs.closeSync(fd);
+      const restarted = new DiskBattleStore(dir);
+      assert.equal((await restarted.load("c4"))?.snapshot?.seq, 6, "the torn slot is skipped, the other one holds the newest");
+      await restarted.snapshot("c4", snapshotAt(8));
+      assert.match(fs.readFileSync(slot0, "utf8"), /^\{"seq":8,.*\n8$/s, "the next checkpoint went over the torn slot");
+      assert.match(fs.readFileSync(`${dir}/battles/c4/snap-1.json`, "utf8"), /^\{"seq":6,.*\n6$/s, "and left the newest whole until then");
+      assert.equal((await restarted.load("c4"))?.snapshot?.seq, 8);
+      await Promise.all([disk.close(), restarted.close()]);
+    });
+
+    it("cuts a slot to a shorter checkpoint written over a longer one", async () => {
+      const disk = new DiskBattleStore(dir);
+      await disk.create("c5", META);
+      await disk.snapshot("c5", snapshotAt(1)); // slot 0, about 40 KB
+      await disk.snapshot("c5", snapshotAt(2)); // slot 1
+      const short: BattleSnapshot = { ...snapshotAt(3), battle: { ships: {} } as unknown as Battle };
+      await disk.snapshot("c5", short); // slot 0 again, rewritten in place
+      assert.equal(fs.readFileSync(`${dir}/battles/c5/snap-0.json`, "utf8"), `${JSON.stringify(short)}\n3`, "no bytes of the longer one left after it");
+      assert.equal((await disk.load("c5"))?.snapshot?.seq, 3);
       await disk.close();
     });
 
