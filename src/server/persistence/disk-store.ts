@@ -48,6 +48,8 @@ export class DiskBattleStore implements BattleStore {
 
   async create(id: string, meta: BattleMeta): Promise<void> {
     const dir = this.dir(id);
+    // Files of an earlier battle under this id, still open here, would take the new one's writes after their removal.
+    await this.closeHandle(id);
     await fsp.mkdir(dir, { recursive: true });
     await fsp.rm(path.join(dir, "log.ndjson"), { force: true });
     for (const f of SLOTS) await fsp.rm(path.join(dir, f), { force: true });
