@@ -21,44 +21,53 @@ function totalsOf(state: BattleState) {
   return t;
 }
 
-/** Per wire state, the battle-level engine values last synced (see `synced`). */
-const syncedBattle = new WeakMap<BattleState, {
-  top: unknown[]; order: string; ranges: Record<string, string>; missiles: string;
-  /** The wire ships by id (a plain Map: the MapSchema's accessors cost more) and their ids joined. */
-  ships: Map<string, ShipState>; shipIds: string;
-}>();
+/**
+ * Per wire state, the battle-level engine values last synced (see `synced`), compared field by
+ * field on every command without building anything: a command moves the version and little else.
+ */
+interface BattleSynced {
+  ruleset?: string; phase?: string; round?: number; turnIndex?: number; activeShipId?: string; version?: number; paused?: boolean;
+  winner?: string; reason?: string;
+  order: readonly string[];
+  ranges: Record<string, string>;
+  /** The wire ships by id (a plain Map: the MapSchema's accessors cost more). */
+  ships: Map<string, ShipState>;
+  /** The wire missiles by id, with the two values of theirs that move in flight. */
+  missiles: Map<string, { wire: MissileState; arriveRound: number; reattacks: number }>;
+}
+const syncedBattle = new WeakMap<BattleState, BattleSynced>();
 
 export function syncBattle(state: BattleState, battle: Battle, activeShipId: string): void {
   let last = syncedBattle.get(state);
-  if (!last) syncedBattle.set(state, (last = { top: [], order: "", ranges: {}, missiles: "", ships: new Map(), shipIds: "" }));
-  const top = [battle.ruleset, battle.phase, battle.round, battle.turnIndex, activeShipId, battle.version, battle.paused === true,
-    battle.result?.winner, battle.result?.reason];
-  if (!sameValues(last.top, top)) {
-    state.ruleset = battle.ruleset;
-    state.phase = battle.phase;
-    state.round = battle.round;
-    state.turnIndex = battle.turnIndex;
-    state.activeShipId = activeShipId;
-    state.version = battle.version;
-    state.paused = battle.paused === true;
-    if (battle.result) {
-      state.result.winner = battle.result.winner;
-      state.result.reason = battle.result.reason;
-    }
-    last.top = top;
+  if (!last) syncedBattle.set(state, (last = { order: [], ranges: {}, ships: new Map(), missiles: new Map() }));
+  // In the schema's field order, as they were always assigned.
+  if (last.ruleset !== battle.ruleset) state.ruleset = last.ruleset = battle.ruleset;
+  if (last.phase !== battle.phase) state.phase = last.phase = battle.phase;
+  if (last.round !== battle.round) state.round = last.round = battle.round;
+  if (last.turnIndex !== battle.turnIndex) state.turnIndex = last.turnIndex = battle.turnIndex;
+  if (last.activeShipId !== activeShipId) state.activeShipId = last.activeShipId = activeShipId;
+  if (last.version !== battle.version) state.version = last.version = battle.version;
+  const paused = battle.paused === true;
+  if (last.paused !== paused) state.paused = last.paused = paused;
+  if (battle.result && (last.winner !== battle.result.winner || last.reason !== battle.result.reason)) {
+    state.result.winner = last.winner = battle.result.winner;
+    state.result.reason = last.reason = battle.result.reason;
   }
-  const order = battle.order.join(",");
-  if (order !== last.order) {
+  if (!sameValues(last.order, battle.order)) {
     syncStrings(state.order, battle.order);
-    last.order = order;
+    last.order = battle.order.slice();
   }
 
-  let shipIds = "";
-  for (const id in battle.ships) shipIds += `${id},`;
-  if (shipIds !== last.shipIds) {
+  // The same ids as last time: as many, each of them known.
+  let count = 0;
+  let known = true;
+  for (const id in battle.ships) {
+    count++;
+    if (known && !last.ships.has(id)) known = false;
+  }
+  if (!known || count !== last.ships.size) {
     for (const id of [...state.ships.keys()]) if (!battle.ships[id]) state.ships.delete(id);
     last.ships = new Map([...state.ships.entries()]);
-    last.shipIds = shipIds;
   }
   for (const id in battle.ships) {
     const ship = battle.ships[id]!;
@@ -87,21 +96,35 @@ export function syncBattle(state: BattleState, battle: Battle, activeShipId: str
     last.ranges[key] = band;
   }
 
-  const missiles = battle.missiles.map((m) => `${m.id}:${m.arriveRound}:${m.reattacks ?? 0}`).join(",");
-  if (missiles === last.missiles) return;
-  last.missiles = missiles;
+  if (missilesUnchanged(last.missiles, battle.missiles)) return;
   const inFlight = new Set(battle.missiles.map((m) => m.id));
-  for (const id of [...state.missiles.keys()]) if (!inFlight.has(id)) state.missiles.delete(id);
+  for (const id of [...last.missiles.keys()]) {
+    if (inFlight.has(id)) continue;
+    state.missiles.delete(id);
+    last.missiles.delete(id);
+  }
   for (const m of battle.missiles) {
-    let ms = state.missiles.get(m.id);
-    if (!ms) {
-      ms = new MissileState().assign({ id: m.id, kind: m.kind, fromShipId: m.fromShipId, targetId: m.targetId, launchRound: m.launchRound });
-      state.missiles.set(m.id, ms);
+    let rec = last.missiles.get(m.id);
+    if (!rec) {
+      const wire = new MissileState().assign({ id: m.id, kind: m.kind, fromShipId: m.fromShipId, targetId: m.targetId, launchRound: m.launchRound });
+      state.missiles.set(m.id, wire);
+      last.missiles.set(m.id, (rec = { wire, arriveRound: -1, reattacks: -1 }));
     }
     // A smart missile that misses attacks again next round: its arrival round moves on.
-    ms.arriveRound = m.arriveRound;
-    ms.reattacks = m.reattacks ?? 0;
+    const reattacks = m.reattacks ?? 0;
+    if (rec.arriveRound !== m.arriveRound) rec.wire.arriveRound = rec.arriveRound = m.arriveRound;
+    if (rec.reattacks !== reattacks) rec.wire.reattacks = rec.reattacks = reattacks;
   }
+}
+
+/** Whether the engine's missiles in flight are the ones last synced, with the same arrival and re-attacks. */
+function missilesUnchanged(last: BattleSynced["missiles"], missiles: Battle["missiles"]): boolean {
+  if (missiles.length !== last.size) return false;
+  for (const m of missiles) {
+    const rec = last.get(m.id);
+    if (!rec || rec.arriveRound !== m.arriveRound || rec.reattacks !== (m.reattacks ?? 0)) return false;
+  }
+  return true;
 }
 
 function syncShip(s: ShipState, ship: Ship): void {
@@ -173,7 +196,7 @@ function shipUnchanged(last: unknown[] | undefined, ship: Ship): boolean {
   return i === last.length;
 }
 
-function sameValues(a: unknown[] | undefined, b: unknown[]): boolean {
+function sameValues(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

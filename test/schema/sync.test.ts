@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Decoder, Encoder, StateView } from "@colyseus/schema";
 import { activeShipId, apply, createBattle } from "../../src/engine";
 import { SeededDice } from "../../src/rules/dice";
-import type { Battle } from "../../src/rules/model";
+import type { Battle, MissileInFlight } from "../../src/rules/model";
 import { BattleState, DETAIL, type ShipState } from "../../schema/BattleState";
 import { syncBattle } from "../../schema/sync";
 import { actorFor, GM, must, setup2v2 } from "../engine/helpers";
@@ -163,6 +163,56 @@ describe("schema sync, encoded and decoded as a client would", () => {
         condition: state.ships.get("p1")!.condition, systems: { ...p1.systems }, lockedOn: [...p1.lockedOn], actedThisTurn: [...p1.actedThisTurn],
         turrets: p1.turrets.map((t) => [t.damage, t.missiles, t.usedRound, t.ready]),
       }, `after a change of ${what}`);
+    }
+  });
+
+  it("copies every battle-level change to the wire, one at a time: turn, order, pause, result, ranges, ships and missiles", () => {
+    const wire = new Wire(state);
+    const gm = new Client(new StateView());
+    for (const ship of state.ships.values()) gm.view.add(ship, DETAIL);
+    wire.join(gm);
+    const missile = (id: string, arriveRound: number, reattacks?: number): MissileInFlight => ({
+      id, kind: "smart", fromShipId: "n1", targetId: "p1", launchRound: 1, arriveRound, toHit: 8, ...(reattacks !== undefined ? { reattacks } : {}),
+    });
+    const firstRange = Object.keys(battle.ranges)[0]!;
+    // Each change alone, then synced and patched: a field missing from the sync's comparison, or a
+    // comparison that takes a change for none, leaves the client's battle behind the engine's.
+    const changes: [string, () => void][] = [
+      ["a turn ended", () => { const id = activeShipId(battle)!; must(apply(battle, actorFor(battle, id), { type: "endTurn", shipId: id }, dice)); }],
+      ["the version alone", () => { battle.version += 1; }],
+      ["paused", () => { battle.paused = true; }], ["resumed", () => { battle.paused = false; }],
+      ["the round", () => { battle.round += 1; }], ["the turn index", () => { battle.turnIndex = 0; }],
+      ["the order reversed", () => { battle.order = [...battle.order].reverse(); }],
+      ["the order shortened", () => { battle.order = battle.order.slice(1); }],
+      ["a range moved", () => { battle.ranges[firstRange] = "long"; }],
+      ["a range gone", () => { delete battle.ranges[firstRange]; }],
+      ["a range back", () => { battle.ranges[firstRange] = "medium"; }],
+      ["a missile launched", () => { battle.missiles.push(missile("m1", 2)); }],
+      ["a second missile", () => { battle.missiles.push(missile("m2", 3)); }],
+      ["a missile's arrival moved", () => { battle.missiles[0]!.arriveRound = 4; }],
+      ["a missile re-attacking", () => { battle.missiles[0]!.reattacks = 1; }],
+      ["a missile gone and another launched, as many in flight", () => { battle.missiles = [battle.missiles[0]!, missile("m3", 5)]; }],
+      ["every missile gone", () => { battle.missiles = []; }],
+      ["a ship gone", () => { delete battle.ships.n2; }],
+      ["a ship gone and another added, as many ships", () => { battle.ships.n3 = { ...battle.ships.n1!, id: "n3", name: "Hornet" }; delete battle.ships.n1; }],
+      ["the result", () => { battle.phase = "ended"; battle.result = { winner: "players", reason: "destroyed" }; }],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      syncBattle(state, battle, activeShipId(battle) ?? "");
+      wire.patch([gm]);
+      const seen = gm.decoded;
+      assert.deepEqual({
+        phase: seen.phase, round: seen.round, turnIndex: seen.turnIndex, activeShipId: seen.activeShipId, version: seen.version, paused: seen.paused,
+        order: [...seen.order], ranges: Object.fromEntries(seen.ranges.entries()), ships: [...seen.ships.keys()].sort(),
+        missiles: [...seen.missiles.values()].map((m) => [m.id, m.kind, m.fromShipId, m.targetId, m.launchRound, m.arriveRound, m.reattacks]).sort(),
+        result: [seen.result.winner, seen.result.reason],
+      }, {
+        phase: battle.phase, round: battle.round, turnIndex: battle.turnIndex, activeShipId: activeShipId(battle) ?? "", version: battle.version,
+        paused: battle.paused === true, order: battle.order, ranges: { ...battle.ranges }, ships: Object.keys(battle.ships).sort(),
+        missiles: battle.missiles.map((m) => [m.id, m.kind, m.fromShipId, m.targetId, m.launchRound, m.arriveRound, m.reattacks ?? 0]).sort(),
+        result: [battle.result?.winner ?? "", battle.result?.reason ?? ""],
+      }, `after ${what}`);
     }
   });
 });
