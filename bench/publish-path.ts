@@ -3,7 +3,8 @@
 // 10 NPC ships, the load runner's classes): the engine's apply, the copy into the wire state,
 // the views, the patch encodings Colyseus makes (the shared changes once, then one per distinct
 // view), and the combat log's messages (one encoding per distinct message: per role when an entry
-// hides a detail, else one). Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N]`
+// hides a detail, else one). `--1v1`: the load runner's 1v1 battle (`--players 2 --npc 0`) instead.
+// Writes bench/publish-path.json. `npx tsx bench/publish-path.ts [--commands N] [--1v1]`
 import fs from "node:fs";
 import path from "node:path";
 import { Encoder } from "@colyseus/schema";
@@ -23,9 +24,11 @@ import { DEFAULT_PLAN, shipsFor } from "../loadtest/lib/plan";
 
 const args = process.argv.slice(2);
 const COMMANDS = Number(args[args.indexOf("--commands") + 1]) || 20_000;
+const ONE_VS_ONE = args.includes("--1v1");
+const PLAN = ONE_VS_ONE ? { ...DEFAULT_PLAN, players: 2, npc: 0 } : DEFAULT_PLAN;
 
 function newBattle(): Battle {
-  const options = createOptionsSchema.parse({ name: "bench", gmName: "GM", ships: shipsFor(DEFAULT_PLAN).ships, startingRange: "short" });
+  const options = createOptionsSchema.parse({ name: "bench", gmName: "GM", ships: shipsFor(PLAN).ships, startingRange: "short" });
   return createBattle({ ruleset: options.ruleset, startingRange: options.startingRange, ships: options.ships, houseRules: options.houseRules });
 }
 
@@ -88,6 +91,6 @@ while (commands < COMMANDS) {
 
 const perCommand = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(v / commands / 100) / 10]));
 const total = Math.round(Object.values(steps).reduce((a, b) => a + b, 0) / commands / 100) / 10;
-const result = { commands, microsecondsPerCommand: { ...perCommand, total }, sharedPatchBytesMean: Math.round(bytes / commands), logMessageBytesMean: Math.round(logBytes / commands) };
+const result = { battle: ONE_VS_ONE ? "1v1" : "full", commands, microsecondsPerCommand: { ...perCommand, total }, sharedPatchBytesMean: Math.round(bytes / commands), logMessageBytesMean: Math.round(logBytes / commands) };
 console.log(JSON.stringify(result, null, 2));
 fs.writeFileSync(path.join(__dirname, "publish-path.json"), JSON.stringify({ at: new Date().toISOString(), node: process.version, ...result }, null, 2));
