@@ -9,11 +9,15 @@
 //   colyseus-views     the same with the ships' details behind two shared StateViews, as ours.
 // The server's CPU is read from /proc (user + system time of all its threads) before and after the
 // window, with no IPC channel (over one, @pm2/io, which @colyseus/core loads, would report to it
-// every second, a cost our server does not pay); its CPU with the same clients connected and silent is measured first, so the figure above
-// that idle cost (timers, heartbeats, @pm2/io's monitors) is reported beside the total. Writes
-// bench/floor.json (or --out) and prints a table.
+// every second, a cost our server does not pay). Before the commands it is measured twice more:
+// the server alone, then with the same clients connected and silent, so the figure above that idle
+// cost (timers, heartbeats, @pm2/io's monitors) is reported beside the total, and what one silent
+// client costs (above the empty server) beside our `npm run bench` idle figure. Every layer sends
+// the heartbeat ours does (a ping every PING_INTERVAL_MS, src/server/config.ts' default).
+// `--clients 2 --ships 2` is the 1v1 shape of the load runner (`--players 2 --npc 0`).
+// Writes bench/floor.json (or --out) and prints a table.
 //
-//   npx tsx bench/floor.ts [--battles 50] [--sec 30] [--warm-sec 10] [--idle-sec 10] [--patch-bytes 345] [--ack-bytes 40] [--layers ws,colyseus,colyseus-views] [--out FILE]
+//   npx tsx bench/floor.ts [--battles 50] [--clients 6] [--ships 15] [--sec 30] [--warm-sec 10] [--idle-sec 10] [--patch-bytes 345] [--ack-bytes 40] [--layers ws,colyseus,colyseus-views] [--out FILE]
 import "../src/server/polyfills";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -23,15 +27,16 @@ import WebSocket from "ws";
 import { Client, type Room } from "@colyseus/sdk";
 import { freePort } from "../harness/ports";
 import { readProc } from "../harness/server-process";
+import { loadConfig } from "../src/server/config";
 import { onlineCores, pinThisProcess, pinnedCommand, planPinning, type Pinning } from "../harness/cpu-pinning";
 
 const LAYERS = ["ws", "colyseus", "colyseus-views"] as const;
 type Layer = (typeof LAYERS)[number];
 
-interface Options { out: string; battles: number; sec: number; warmSec: number; idleSec: number; thinkMs: number; patchBytes: number; ackBytes: number; layers: Layer[] }
+interface Options { out: string; battles: number; clients: number; ships: number; pingMs: number; sec: number; warmSec: number; idleSec: number; thinkMs: number; patchBytes: number; ackBytes: number; layers: Layer[] }
 
 function parse(argv: string[]): Options {
-  const o: Options = { out: path.join(__dirname, "floor.json"), battles: 50, sec: 30, warmSec: 10, idleSec: 10, thinkMs: 250, patchBytes: 345, ackBytes: 40, layers: [...LAYERS] };
+  const o: Options = { out: path.join(__dirname, "floor.json"), battles: 50, clients: 6, ships: 15, pingMs: loadConfig({}).PING_INTERVAL_MS, sec: 30, warmSec: 10, idleSec: 10, thinkMs: 250, patchBytes: 345, ackBytes: 40, layers: [...LAYERS] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ""];
     const n = Number(value);
@@ -39,7 +44,9 @@ function parse(argv: string[]): Options {
       if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`${flag} must be an integer in ${lo}..${hi}`);
       return n;
     };
-    if (flag === "--battles") o.battles = int(1, 500);
+    if (flag === "--battles") o.battles = int(1, 2_500);
+    else if (flag === "--clients") o.clients = int(1, 6);
+    else if (flag === "--ships") o.ships = int(1, 15);
     else if (flag === "--sec") o.sec = int(5, 600);
     else if (flag === "--warm-sec") o.warmSec = int(0, 120);
     else if (flag === "--idle-sec") o.idleSec = int(1, 120);
@@ -57,14 +64,13 @@ function parse(argv: string[]): Options {
   return o;
 }
 
-const CLIENTS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A battle's clients as the driver plays them: send a command from one of them, resolve on its ack. */
 interface FloorBattle { command(from: number): Promise<void>; close(): Promise<unknown> }
 
-async function wsBattle(port: number, b: number, ackBytes: number): Promise<FloorBattle> {
-  const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => new Promise<WebSocket>((resolve, reject) => {
+async function wsBattle(port: number, b: number, clients: number, ackBytes: number): Promise<FloorBattle> {
+  const sockets = await Promise.all(Array.from({ length: clients }, () => new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/?b=${b}`, { perMessageDeflate: false });
     ws.once("open", () => resolve(ws));
     ws.once("error", reject);
@@ -78,11 +84,11 @@ async function wsBattle(port: number, b: number, ackBytes: number): Promise<Floo
   };
 }
 
-async function colyseusBattle(port: number): Promise<FloorBattle> {
+async function colyseusBattle(port: number, clients: number, ships: number): Promise<FloorBattle> {
   const client = new Client(`ws://127.0.0.1:${port}`);
   const first = await client.create("floor");
   const rooms: Room[] = [first];
-  for (let i = 1; i < CLIENTS; i++) rooms.push(await client.joinById(first.roomId));
+  for (let i = 1; i < clients; i++) rooms.push(await client.joinById(first.roomId));
   let seq = 0;
   const pending = new Map<number, () => void>();
   for (const room of rooms) {
@@ -92,7 +98,7 @@ async function colyseusBattle(port: number): Promise<FloorBattle> {
     command: (from) => new Promise<void>((resolve) => {
       const s = ++seq;
       pending.set(s, resolve);
-      rooms[from]!.send("cmd", { seq: s, target: `s${s % 15}`, action: "fire", turret: "t1" });
+      rooms[from]!.send("cmd", { seq: s, target: `s${s % ships}`, action: "fire", turret: "t1" });
     }),
     close: () => Promise.all(rooms.map((r) => r.leave())),
   };
@@ -100,8 +106,8 @@ async function colyseusBattle(port: number): Promise<FloorBattle> {
 
 function startServer(layer: Layer, port: number, o: Options, pinning: Pinning | null): Promise<ChildProcess> {
   const args = layer === "ws"
-    ? ["bench/floor/ws-server.ts", String(port), String(o.patchBytes), String(o.ackBytes)]
-    : ["bench/floor/colyseus-server.ts", String(port), layer === "colyseus" ? "plain" : "views"];
+    ? ["bench/floor/ws-server.ts", String(port), String(o.patchBytes), String(o.ackBytes), String(o.pingMs)]
+    : ["bench/floor/colyseus-server.ts", String(port), layer === "colyseus" ? "plain" : "views", String(o.clients), String(o.ships), String(o.pingMs)];
   const cmd = pinnedCommand(pinning?.server, process.execPath, ["--import", "tsx", ...args]);
   const child = spawn(cmd.file, cmd.args, { cwd: path.join(__dirname, ".."), stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
   return new Promise((resolve, reject) => {
@@ -126,22 +132,28 @@ async function measure(layer: Layer, o: Options, pinning: Pinning | null) {
   const port = await freePort();
   const child = await startServer(layer, port, o, pinning);
   try {
+    // The server alone, then the same server with every client connected and silent: what the
+    // command window below would cost without commands, and what each silent client adds.
+    const quietWindow = async () => {
+      const [c0, t0] = [serverCpu(child), process.hrtime.bigint()];
+      await sleep(o.idleSec * 1000);
+      return (serverCpu(child) - c0) / (Number(process.hrtime.bigint() - t0) / 1e9);
+    };
+    await sleep(2000);
+    const emptyUsPerSec = await quietWindow();
     const battles: FloorBattle[] = [];
     for (let b = 0; b < o.battles; b++) {
-      battles.push(layer === "ws" ? await wsBattle(port, b, o.ackBytes) : await colyseusBattle(port));
+      battles.push(layer === "ws" ? await wsBattle(port, b, o.clients, o.ackBytes) : await colyseusBattle(port, o.clients, o.ships));
     }
-    // The same clients connected and silent: what the window below would cost without commands.
     await sleep(2000);
-    const [idle0, it0] = [serverCpu(child), process.hrtime.bigint()];
-    await sleep(o.idleSec * 1000);
-    const idleUsPerSec = ((serverCpu(child)) - idle0) / (Number(process.hrtime.bigint() - it0) / 1e9);
+    const idleUsPerSec = await quietWindow();
     let acked = 0;
     let running = true;
     const loops = battles.map(async (battle) => {
       while (running) {
         await sleep(o.thinkMs * (0.5 + Math.random()));
         if (!running) break;
-        await battle.command(Math.floor(Math.random() * CLIENTS));
+        await battle.command(Math.floor(Math.random() * o.clients));
         acked++;
       }
     });
@@ -157,7 +169,8 @@ async function measure(layer: Layer, o: Options, pinning: Pinning | null) {
     return {
       layer, commands, commandsPerSec: Math.round((commands / wallUs) * 1e6),
       serverUsPerCommand: Math.round((cpu1 - cpu0) / commands), serverCpuPct: +((100 * (cpu1 - cpu0)) / wallUs).toFixed(1),
-      serverIdleUsPerSec: Math.round(idleUsPerSec),
+      serverIdleUsPerSec: Math.round(idleUsPerSec), serverEmptyUsPerSec: Math.round(emptyUsPerSec),
+      idleUsPerClientPerSec: +((idleUsPerSec - emptyUsPerSec) / (o.battles * o.clients)).toFixed(1),
       serverUsPerCommandAboveIdle: Math.round((cpu1 - cpu0 - (idleUsPerSec * wallUs) / 1e6) / commands),
       clientsUsPerCommand: Math.round((own1.user + own1.system) / commands),
     };
@@ -182,8 +195,8 @@ async function main() {
   }
   const out = o.out;
   fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg(), pinning, options: o, rows }, null, 2));
-  console.log(["| layer | commands/s | server µs per command | above idle | server % of a core | idle server µs/s | clients µs per command |", "|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.layer} | ${r.commandsPerSec} | ${r.serverUsPerCommand} | ${r.serverUsPerCommandAboveIdle} | ${r.serverCpuPct} | ${r.serverIdleUsPerSec} | ${r.clientsUsPerCommand} |`),
+  console.log(["| layer | commands/s | server µs per command | above idle | server % of a core | idle server µs/s | empty server µs/s | µs/s per silent client | clients µs per command |", "|---|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.layer} | ${r.commandsPerSec} | ${r.serverUsPerCommand} | ${r.serverUsPerCommandAboveIdle} | ${r.serverCpuPct} | ${r.serverIdleUsPerSec} | ${r.serverEmptyUsPerSec} | ${r.idleUsPerClientPerSec} | ${r.clientsUsPerCommand} |`),
     `written to ${path.relative(process.cwd(), out)}`].join("\n"));
   process.exit(0);
 }

@@ -3,9 +3,10 @@
 // one combat-log entry is pushed (the oldest dropped beyond 100), the patch is broadcast at once
 // and the sender gets an ack. With `views`, ship details are @view fields and the clients hold
 // two shared StateViews (the GM's: every ship; the players': their own ships), as rooms/views.ts
-// shares one view per role. Started by bench/floor.ts.
+// shares one view per role. CLIENTS seats a room, SHIPS it holds (the first third, at least one, the
+// players'); the heartbeat pings every PING_MS with one retry, as ours. Started by bench/floor.ts.
 //
-//   node --import tsx bench/floor/colyseus-server.ts PORT plain|views
+//   node --import tsx bench/floor/colyseus-server.ts PORT plain|views CLIENTS SHIPS PING_MS
 import "../../src/server/polyfills";
 import http from "node:http";
 import { defineServer, defineRoom, Room, type Client } from "@colyseus/core";
@@ -13,7 +14,10 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Schema, type, view, MapSchema, ArraySchema, StateView } from "@colyseus/schema";
 import { COLYSEUS_PATCH_RATE_OFF } from "../../rooms/patch-net";
 
-const [portArg, mode] = process.argv.slice(2);
+const [portArg, mode, clientsArg, shipsArg, pingArg] = process.argv.slice(2);
+const CLIENTS = Number(clientsArg);
+const SHIPS = Number(shipsArg);
+const PLAYER_SHIPS = Math.max(1, Math.floor(SHIPS / 3));
 
 class FloorShip extends Schema {
   @type("string") id = "";
@@ -41,11 +45,10 @@ class FloorState extends Schema {
   @type([FloorEntry]) log = new ArraySchema<FloorEntry>();
 }
 
-const SHIPS = 15;
 const LOG_KEPT = 100;
 
 class FloorRoom extends Room<{ state: FloorState }> {
-  override maxClients = 6;
+  override maxClients = CLIENTS;
   private views = { gm: new StateView(), players: new StateView() };
   private seq = 0;
 
@@ -54,10 +57,10 @@ class FloorRoom extends Room<{ state: FloorState }> {
     // Patches go out when a command asks (as ours); a null rate would tick the room clock every 16 ms instead.
     this.patchRate = COLYSEUS_PATCH_RATE_OFF;
     for (let i = 0; i < SHIPS; i++) {
-      const ship = new FloorShip().assign({ id: `s${i}`, name: `Ship ${i}`, side: i < 5 ? "players" : "gm", hull: 40, structure: 40 });
+      const ship = new FloorShip().assign({ id: `s${i}`, name: `Ship ${i}`, side: i < PLAYER_SHIPS ? "players" : "gm", hull: 40, structure: 40 });
       this.state.ships.set(ship.id, ship);
       this.views.gm.add(ship, 1);
-      if (i < 5) this.views.players.add(ship, 1);
+      if (i < PLAYER_SHIPS) this.views.players.add(ship, 1);
     }
     this.onMessage("cmd", (client: Client, m: { seq: number; target: string }) => {
       const ship = this.state.ships.get(m.target) ?? this.state.ships.get("s0")!;
@@ -82,7 +85,7 @@ class FloorRoom extends Room<{ state: FloorState }> {
 
 const server = defineServer({
   greet: false,
-  transport: new WebSocketTransport({ server: http.createServer() }),
+  transport: new WebSocketTransport({ server: http.createServer(), pingInterval: Number(pingArg), pingMaxRetries: 1 }),
   rooms: { floor: defineRoom(FloorRoom) },
 });
 server.listen(Number(portArg), "127.0.0.1").then(() => console.log("ready"));
