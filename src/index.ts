@@ -2,9 +2,12 @@
 // (scripts/build-server.ts); the load runner and `npm run cluster` run it through tsx.
 // Must stay first: Colyseus reconnection needs a global WebSocket (Node 20 has none).
 import "./server/polyfills";
-
+import { pm2ProbesOffOutsidePm2 } from "./server/pm2-probes";
 import { loadConfig, ConfigError } from "./server/config";
 import { logger } from "./server/logger";
+
+// Before Colyseus starts (./app.config): its matchmaker imports @pm2/io, which starts an agent.
+pm2ProbesOffOutsidePm2();
 
 async function main() {
   let config;
