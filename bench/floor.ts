@@ -1,23 +1,27 @@
 // What a command costs below our code, on this machine: the server CPU per command of the same
-// load shape as `npm run bench` (battles of 6 connected clients, one command at a time per battle,
+// load shape as `npm run bench` (by default battles of 6 connected clients, one command at a time per battle,
 // think 250 ms ±50 %) against three floors, each a fresh server process pinned to the first core with
 // the clients on the other(s):
 //   ws                 a plain `ws` server: read the command frame, write a patch-sized frame to the
-//                      battle's 6 clients and an ack to the sender (bench/floor/ws-server.ts);
+//                      battle's clients and an ack to the sender (bench/floor/ws-server.ts);
 //   colyseus           a bare Colyseus room: one ship's hull and one log entry change, broadcastPatch,
-//                      an ack message (bench/floor/colyseus-server.ts), every client decoding with the SDK;
+//                      an ack message (bench/floor/colyseus-server.ts), the clients decoding with the SDK;
 //   colyseus-views     the same with the ships' details behind two shared StateViews, as ours.
 // The server's CPU is read from /proc (user + system time of all its threads) before and after the
 // window, with no IPC channel (over one, @pm2/io, which @colyseus/core loads, would report to it
 // every second, a cost our server does not pay). Before the commands it is measured twice more:
 // the server alone, then with the same clients connected and silent, so the figure above that idle
-// cost (timers, heartbeats, @pm2/io's monitors) is reported beside the total, and what one silent
-// client costs (above the empty server) beside our `npm run bench` idle figure. Every layer sends
-// the heartbeat ours does (a ping every PING_INTERVAL_MS, src/server/config.ts' default).
+// cost (timers, heartbeats) is reported beside the total, and what one silent client costs (above
+// the empty server) beside our `npm run bench` idle figure; each window after --settle-sec of quiet,
+// as that bench waits (the joins' garbage is collected for tens of seconds). Every layer sends the
+// heartbeat ours does (a ping every PING_INTERVAL_MS, src/server/config.ts' default).
 // `--clients 2 --ships 2` is the 1v1 shape of the load runner (`--players 2 --npc 0`).
+// `--decode-sample F`: as the load runner's, the clients of that fraction of the Colyseus battles
+// decode the state with the SDK, the others receive every frame undecoded
+// (loadtest/lib/frame-level-client.ts), so that one core of clients can drive more battles.
 // Writes bench/floor.json (or --out) and prints a table.
 //
-//   npx tsx bench/floor.ts [--battles 50] [--clients 6] [--ships 15] [--sec 30] [--warm-sec 10] [--idle-sec 10] [--patch-bytes 345] [--ack-bytes 40] [--layers ws,colyseus,colyseus-views] [--out FILE]
+//   npx tsx bench/floor.ts [--battles 50] [--clients 6] [--ships 15] [--sec 30] [--warm-sec 10] [--idle-sec 10] [--settle-sec 45] [--decode-sample 1] [--patch-bytes 345] [--ack-bytes 40] [--layers ws,colyseus,colyseus-views] [--out FILE]
 import "../src/server/polyfills";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -28,15 +32,17 @@ import { Client, type Room } from "@colyseus/sdk";
 import { freePort } from "../harness/ports";
 import { readProc } from "../harness/server-process";
 import { loadConfig } from "../src/server/config";
+import { FrameLevelClient } from "../loadtest/lib/frame-level-client";
+import { DEFAULT_SERVER_CPU } from "./server-cpu";
 import { onlineCores, pinThisProcess, pinnedCommand, planPinning, type Pinning } from "../harness/cpu-pinning";
 
 const LAYERS = ["ws", "colyseus", "colyseus-views"] as const;
 type Layer = (typeof LAYERS)[number];
 
-interface Options { out: string; battles: number; clients: number; ships: number; pingMs: number; sec: number; warmSec: number; idleSec: number; thinkMs: number; patchBytes: number; ackBytes: number; layers: Layer[] }
+interface Options { out: string; battles: number; clients: number; ships: number; pingMs: number; sec: number; warmSec: number; idleSec: number; settleSec: number; decodeSample: number; thinkMs: number; patchBytes: number; ackBytes: number; layers: Layer[] }
 
 function parse(argv: string[]): Options {
-  const o: Options = { out: path.join(__dirname, "floor.json"), battles: 50, clients: 6, ships: 15, pingMs: loadConfig({}).PING_INTERVAL_MS, sec: 30, warmSec: 10, idleSec: 10, thinkMs: 250, patchBytes: 345, ackBytes: 40, layers: [...LAYERS] };
+  const o: Options = { out: path.join(__dirname, "floor.json"), battles: 50, clients: 6, ships: 15, pingMs: loadConfig({}).PING_INTERVAL_MS, sec: 30, warmSec: 10, idleSec: 10, settleSec: DEFAULT_SERVER_CPU.idleSettleSec, decodeSample: 1, thinkMs: 250, patchBytes: 345, ackBytes: 40, layers: [...LAYERS] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ""];
     const n = Number(value);
@@ -50,6 +56,11 @@ function parse(argv: string[]): Options {
     else if (flag === "--sec") o.sec = int(5, 600);
     else if (flag === "--warm-sec") o.warmSec = int(0, 120);
     else if (flag === "--idle-sec") o.idleSec = int(1, 120);
+    else if (flag === "--settle-sec") o.settleSec = int(0, 600);
+    else if (flag === "--decode-sample") {
+      if (!(n > 0 && n <= 1)) throw new Error("--decode-sample must be a fraction in (0, 1]");
+      o.decodeSample = n;
+    }
     else if (flag === "--think-ms") o.thinkMs = int(10, 10_000);
     else if (flag === "--patch-bytes") o.patchBytes = int(1, 65_536);
     else if (flag === "--ack-bytes") o.ackBytes = int(1, 65_536);
@@ -65,6 +76,11 @@ function parse(argv: string[]): Options {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether battle `b`'s clients decode the state: the first of every 1/sample battles (all of them at 1). */
+function decodes(b: number, sample: number): boolean {
+  return Math.floor(b * sample) !== Math.floor((b - 1) * sample) || b === 0;
+}
 
 /** A battle's clients as the driver plays them: send a command from one of them, resolve on its ack. */
 interface FloorBattle { command(from: number): Promise<void>; close(): Promise<unknown> }
@@ -84,8 +100,8 @@ async function wsBattle(port: number, b: number, clients: number, ackBytes: numb
   };
 }
 
-async function colyseusBattle(port: number, clients: number, ships: number): Promise<FloorBattle> {
-  const client = new Client(`ws://127.0.0.1:${port}`);
+async function colyseusBattle(port: number, clients: number, ships: number, decodes: boolean): Promise<FloorBattle> {
+  const client = decodes ? new Client(`ws://127.0.0.1:${port}`) : new FrameLevelClient(`ws://127.0.0.1:${port}`);
   const first = await client.create("floor");
   const rooms: Room[] = [first];
   for (let i = 1; i < clients; i++) rooms.push(await client.joinById(first.roomId));
@@ -139,13 +155,13 @@ async function measure(layer: Layer, o: Options, pinning: Pinning | null) {
       await sleep(o.idleSec * 1000);
       return (serverCpu(child) - c0) / (Number(process.hrtime.bigint() - t0) / 1e9);
     };
-    await sleep(2000);
+    await sleep(o.settleSec * 1000);
     const emptyUsPerSec = await quietWindow();
     const battles: FloorBattle[] = [];
     for (let b = 0; b < o.battles; b++) {
-      battles.push(layer === "ws" ? await wsBattle(port, b, o.clients, o.ackBytes) : await colyseusBattle(port, o.clients, o.ships));
+      battles.push(layer === "ws" ? await wsBattle(port, b, o.clients, o.ackBytes) : await colyseusBattle(port, o.clients, o.ships, decodes(b, o.decodeSample)));
     }
-    await sleep(2000);
+    await sleep(o.settleSec * 1000);
     const idleUsPerSec = await quietWindow();
     let acked = 0;
     let running = true;
@@ -167,7 +183,8 @@ async function measure(layer: Layer, o: Options, pinning: Pinning | null) {
     const wallUs = Number(t1 - t0) / 1000;
     const commands = ack1 - ack0;
     return {
-      layer, commands, commandsPerSec: Math.round((commands / wallUs) * 1e6),
+      layer, battles: o.battles, decodingBattles: layer === "ws" ? 0 : battles.filter((_, b) => decodes(b, o.decodeSample)).length,
+      commands, commandsPerSec: Math.round((commands / wallUs) * 1e6),
       serverUsPerCommand: Math.round((cpu1 - cpu0) / commands), serverCpuPct: +((100 * (cpu1 - cpu0)) / wallUs).toFixed(1),
       serverIdleUsPerSec: Math.round(idleUsPerSec), serverEmptyUsPerSec: Math.round(emptyUsPerSec),
       idleUsPerClientPerSec: +((idleUsPerSec - emptyUsPerSec) / (o.battles * o.clients)).toFixed(1),

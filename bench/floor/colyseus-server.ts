@@ -9,6 +9,7 @@
 //   node --import tsx bench/floor/colyseus-server.ts PORT plain|views CLIENTS SHIPS PING_MS
 import "../../src/server/polyfills";
 import http from "node:http";
+import { pm2ProbesOffOutsidePm2 } from "../../src/server/pm2-probes";
 import { defineServer, defineRoom, Room, type Client } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Schema, type, view, MapSchema, ArraySchema, StateView } from "@colyseus/schema";
@@ -83,6 +84,8 @@ class FloorRoom extends Room<{ state: FloorState }> {
   }
 }
 
+// As src/index.ts does before Colyseus starts: the floor runs without PM2's probes, as our server does.
+pm2ProbesOffOutsidePm2();
 const server = defineServer({
   greet: false,
   transport: new WebSocketTransport({ server: http.createServer(), pingInterval: Number(pingArg), pingMaxRetries: 1 }),
