@@ -1,9 +1,10 @@
 // @colyseus/core reports its client and room counts to PM2 through @pm2/io whenever that package
-// can be imported (its Stats module; the package is in our tree through @colyseus/tools). Importing
-// @pm2/io starts its agent at once, PM2 or not: an IPC transport and metric probes on 1-s timers
+// can be imported (its Stats module). The package is installed with our dependencies, in the
+// production image too (`npm ci --omit=dev` keeps it: an optional peer of @colyseus/core). Importing
+// it starts its agent at once, PM2 or not: an IPC transport and metric probes on 1-s timers
 // (event-loop delay, V8 heap, GC, active requests, and twice a second a list of every active handle,
-// i.e. of every connected socket). Outside PM2 nobody reads any of it, and it costs an idle server
-// CPU every second, more with every client (docs/performance.md, "Sixth pass").
+// i.e. of every connected socket). Outside PM2 nobody reads any of it; it cost an idle server about
+// 1 ms of CPU a second (docs/performance.md, "Sixth pass").
 //
 // @pm2/io keeps one process-wide instance under a global symbol and returns the one it finds there
 // instead of starting its own (so that several copies of the package share an agent). Unless PM2
